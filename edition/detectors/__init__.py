@@ -1,0 +1,78 @@
+"""The detector registry: which detectors run, in what priority, and why in that order.
+
+A detector is small and pure: it reads a `DetectionContext` (the source, its
+blocks, the document's metadata, its own options) and returns annotations over
+source offsets, plus diagnostics. `default_detectors()` registers the built-in
+ones; ``edition.yaml`` can switch any of them off or tune it by name
+(``detectors: {pages: {enabled: false}}``). When annotations overlap so that
+they cannot nest, the one from the higher-priority detector wins
+(`edition.resolve`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ClassVar, Protocol
+
+from edition.annotations import Annotation
+from edition.blocks import Block
+from edition.config import DocumentMeta
+from edition.diagnostics import Diagnostic
+from edition.source import Source
+
+
+@dataclass(frozen=True)
+class DetectionContext:
+    """Everything a detector may read; nothing it may change."""
+
+    source: Source
+    blocks: tuple[Block, ...]
+    meta: DocumentMeta = DocumentMeta()
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Detection:
+    annotations: tuple[Annotation, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+class Detector(Protocol):
+    """Finds one kind of thing in a source. ``defaults`` declares its options and their types."""
+
+    name: ClassVar[str]
+    defaults: ClassVar[Mapping[str, Any]]
+
+    def detect(self, context: DetectionContext) -> Detection: ...
+
+
+@dataclass(frozen=True)
+class Registered:
+    detector: Detector
+    priority: int  # higher wins an overlap
+    why: str
+
+    @property
+    def name(self) -> str:
+        return self.detector.name
+
+
+def default_detectors() -> tuple[Registered, ...]:
+    """The built-in detectors, highest priority first."""
+    from edition.detectors.pages import PageBreakDetector
+
+    return (
+        Registered(
+            PageBreakDetector(),
+            100,
+            "a page marker is the printed edition's own apparatus: nothing inside it is a note, "
+            "a name or an error",
+        ),
+    )
+
+
+def detector_defaults(registry: Sequence[Registered]) -> dict[str, Mapping[str, Any]]:
+    """Each detector's options and their defaults, for validating ``edition.yaml``."""
+    return {entry.name: entry.detector.defaults for entry in registry}

@@ -1,0 +1,109 @@
+"""Convert one source text to a TEI document: blocks, detect, resolve, encode, check.
+
+This is the converter's whole pipeline for a document, pure from values to
+values: `convert_document` reads nothing from disk and writes nothing.
+
+1. split the source into blocks (`edition.blocks`);
+2. run every enabled detector over it (`edition.detectors`);
+3. resolve overlapping annotations by priority (`edition.resolve`);
+4. encode the body, assign ids, build the header (`edition.encode`, `edition.ids`, `edition.header`);
+5. check that the diplomatic reading gives the source back (`edition.reading`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from edition.annotations import Annotation
+from edition.blocks import split_blocks
+from edition.config import EditionConfig
+from edition.detectors import DetectionContext, Registered
+from edition.diagnostics import Diagnostic
+from edition.encode import TEI_NS, Encoder
+from edition.header import HeaderFacts, build_header, tei_document
+from edition.ids import assign_ids, document_id
+from edition.reading import diplomatic_text, first_difference, plain_text
+from edition.resolve import resolve
+from edition.serialize import serialize
+from edition.source import Source
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A converted document: its id, its TEI as bytes, and what conversion reported."""
+
+    name: str  # the text's file stem
+    doc_id: str
+    tei: bytes
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def convert_document(source: Source, name: str, config: EditionConfig,
+                     detectors: Sequence[Registered], release_date: str = "") -> Converted:
+    """Convert ``source`` (the text of ``texts/<name>.txt``) to TEI under the edition's settings."""
+    meta = config.document(name)
+    blocks = tuple(split_blocks(source.text))
+    diagnostics: list[Diagnostic] = []
+    ranked: list[tuple[int, Annotation]] = []
+    for entry in detectors:
+        options = config.detector(entry.name)
+        if not options.enabled:
+            continue
+        merged = {**entry.detector.defaults, **options.options}
+        detection = entry.detector.detect(DetectionContext(source, blocks, meta, merged))
+        ranked.extend((entry.priority, a) for a in detection.annotations)
+        diagnostics.extend(detection.diagnostics)
+    kept, _dropped = resolve(ranked)
+
+    body = Encoder(source.text, kept).body(blocks)
+    assign_ids(body)
+    doc_id = document_id(name)
+    first_page, last_page = page_range(body, meta.first_page)
+    facts = HeaderFacts(
+        title=meta.title or _first_heading(body) or name,
+        file_name=f"{name}.txt",
+        url=f"{config.base_url}{doc_id}/index.html" if config.base_url else "",
+        first_page=first_page,
+        last_page=last_page,
+        release_date=release_date,
+    )
+    header = build_header(config, meta, source, facts)
+    root = tei_document(doc_id, meta.language or config.language, header, body)
+    diagnostics.extend(check_lossless(source, root))
+    return Converted(name, doc_id, serialize(root), tuple(diagnostics))
+
+
+def check_lossless(source: Source, root: etree._Element) -> list[Diagnostic]:
+    """An error at the first place where the TEI's diplomatic reading departs from the source."""
+    offset = first_difference(source.text, diplomatic_text(root))
+    if offset is None:
+        return []
+    found = source.text[offset : offset + 30].split("\n")[0]
+    return [
+        source.error(
+            offset,
+            f"the TEI does not give back the source from here ({found!r}); this is a bug in "
+            "edition — please report it with this text",
+            "convert.lossless",
+        )
+    ]
+
+
+def page_range(body: etree._Element, first_page: str = "") -> tuple[str, str]:
+    """The pages a document spans: from the page before its first break, or as the metadata says."""
+    pages = [pb.get("n", "") for pb in body.iter(f"{{{TEI_NS}}}pb")]
+    if not pages:
+        return first_page, first_page
+    if not first_page:
+        first_page = str(int(pages[0]) - 1) if pages[0].isdigit() and int(pages[0]) > 1 else pages[0]
+    return first_page, pages[-1]
+
+
+def _first_heading(body: etree._Element) -> str:
+    """The text of the first heading that is not a source note (a file-number line)."""
+    heads = list(body.iter(f"{{{TEI_NS}}}head"))
+    chosen = next((h for h in heads if h.get("type") != "source-note"), heads[0] if heads else None)
+    return plain_text(chosen) if chosen is not None else ""

@@ -1,0 +1,185 @@
+"""Encode a source's blocks and resolved annotations as the TEI ``<body>``.
+
+The text between annotations is copied in as it stands; each annotation kind
+has one builder (`ELEMENT_BUILDERS`) that turns it into TEI. A newline inside a
+block (a hard-wrapped line) becomes ``<lb/>`` and keeps its newline, so the
+text content of the TEI still reads as the source does. Ids are not assigned
+here: `edition.ids` does it afterwards, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from lxml import etree
+
+from edition.annotations import Annotation
+from edition.blocks import Block
+from edition.resolve import document_order
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+NSMAP = {None: TEI_NS}
+
+
+def tei(tag: str, attrib: dict[str, str] | None = None, text: str | None = None) -> etree._Element:
+    """A new TEI element ``tag`` (local name) with attributes and text."""
+    element = etree.Element(f"{{{TEI_NS}}}{tag}", attrib or {}, nsmap=NSMAP)
+    if text:
+        element.text = text
+    return element
+
+
+def sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None,
+        text: str | None = None) -> etree._Element:
+    element = tei(tag, attrib, text)
+    parent.append(element)
+    return element
+
+
+class Encoder:
+    """Encodes spans of one source with the annotations that fall inside them."""
+
+    def __init__(self, text: str, annotations: Sequence[Annotation]) -> None:
+        self.text = text
+        self.annotations = sorted(annotations, key=document_order)
+        consumed = [a.target for a in self.annotations if a.kind == "note" and a.target]
+        self.consumed_targets = frozenset(consumed)
+
+    def body(self, blocks: Sequence[Block]) -> etree._Element:
+        body = tei("body")
+        div = sub(body, "div", {"type": "document"})
+        for block in blocks:
+            self.block(div, block)
+        return body
+
+    def block(self, parent: etree._Element, block: Block) -> None:
+        if block.kind == "notes":
+            self.endnotes(parent, block)
+        elif self._only_milestones(block.start, block.end):
+            self.inline(parent, block.start, block.end)
+        elif block.kind == "list":
+            element = sub(parent, "list")
+            for item in block.children:
+                if self._only_milestones(item.start, item.end):
+                    self.inline(element, item.start, item.end)
+                else:
+                    self.inline(sub(element, "item"), item.start, item.end)
+        else:
+            attrib = {"type": block.subtype} if block.subtype else {}
+            self.inline(sub(parent, block.kind, attrib), block.start, block.end)
+
+    def endnotes(self, parent: etree._Element, block: Block) -> None:
+        """Endnotes no marker claimed stay at the end, as the source had them: never dropped."""
+        left = [note for note in block.children if (note.label_end, note.end) not in self.consumed_targets]
+        if not left:
+            return
+        div = sub(parent, "div", {"type": "notes"})
+        for note in left:
+            label = self.text[note.start : note.label_end].strip().rstrip(".")
+            element = sub(div, "note", {"place": "end", "n": label})
+            self.inline(element, note.label_end, note.end)
+
+    def inline(self, parent: etree._Element, start: int, end: int) -> None:
+        """Append ``text[start:end]`` to ``parent``, with the annotations inside it as elements."""
+        position = start
+        for annotation in self._outermost(start, end):
+            self._append_text(parent, self.text[position : annotation.start])
+            build = ELEMENT_BUILDERS[annotation.kind]
+            build(self, parent, annotation)
+            position = annotation.end
+        self._append_text(parent, self.text[position:end])
+
+    def _outermost(self, start: int, end: int) -> list[Annotation]:
+        """Annotations inside ``[start, end)`` that no other one there contains."""
+        result: list[Annotation] = []
+        reach = start
+        for annotation in self.annotations:
+            if annotation.start < start or annotation.end > end:
+                continue
+            if result and annotation.start < reach:
+                continue  # nested inside the previous outermost annotation
+            result.append(annotation)
+            reach = max(reach, annotation.end)
+        return result
+
+    def _only_milestones(self, start: int, end: int) -> bool:
+        """Whether the span holds nothing but page markers and whitespace (a ``[Page 301]`` line)."""
+        inside = self._outermost(start, end)
+        if not inside or any(a.kind != "pb" for a in inside):
+            return False
+        gaps = zip((start, *(a.end for a in inside)), (*(a.start for a in inside), end))
+        return not "".join(self.text[s:e] for s, e in gaps).strip()
+
+    @staticmethod
+    def _append_text(parent: etree._Element, text: str) -> None:
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            if index:
+                lb = sub(parent, "lb")
+                lb.tail = "\n" + line
+                continue
+            if len(parent):
+                last = parent[-1]
+                last.tail = (last.tail or "") + line
+            else:
+                parent.text = (parent.text or "") + line
+
+
+def build_pb(encoder: Encoder, parent: etree._Element, a: Annotation) -> None:
+    attrib = {"n": a.attr("n")}
+    marker = encoder.text[a.start : a.end]
+    if marker != canonical_page_marker(attrib["n"]):
+        attrib["rend"] = marker  # the source's own form of the marker, for the diplomatic reading
+    sub(parent, "pb", attrib)
+
+
+def canonical_page_marker(n: str) -> str:
+    """The page marker the diplomatic reading writes for ``<pb n>`` when it has no ``@rend``."""
+    return f"[Page {n}]"
+
+
+def build_note(encoder: Encoder, parent: etree._Element, a: Annotation) -> None:
+    attrib = {"place": "foot"}
+    if a.attr("n"):
+        attrib["n"] = a.attr("n")
+    if a.attr("rend"):
+        attrib["rend"] = a.attr("rend")
+    note = sub(parent, "note", attrib)
+    if a.target:
+        encoder.inline(note, *a.target)
+
+
+def build_wrapper(tag: str) -> Callable[[Encoder, etree._Element, Annotation], None]:
+    """A builder wrapping the span in ``tag``; a ``reg`` attribute adds choice/orig/reg inside."""
+
+    def build(encoder: Encoder, parent: etree._Element, a: Annotation) -> None:
+        attrib = {k: v for k, v in a.attrs if k in ("ref", "resp", "cert", "type")}
+        element = sub(parent, tag, attrib)
+        if a.attr("reg"):
+            choice = sub(element, "choice")
+            encoder.inline(sub(choice, "orig"), a.start, a.end)
+            sub(choice, "reg", text=a.attr("reg"))
+        else:
+            encoder.inline(element, a.start, a.end)
+
+    return build
+
+
+def build_sic(encoder: Encoder, parent: etree._Element, a: Annotation) -> None:
+    """A suspected error: ``choice/sic/corr`` with a correction, a bare ``sic`` without one."""
+    who = {k: v for k, v in a.attrs if k in ("resp", "cert")}
+    if not a.attr("corr"):
+        encoder.inline(sub(parent, "sic", who), a.start, a.end)
+        return
+    choice = sub(parent, "choice")
+    encoder.inline(sub(choice, "sic"), a.start, a.end)
+    sub(choice, "corr", who, a.attr("corr"))
+
+
+ELEMENT_BUILDERS: dict[str, Callable[[Encoder, etree._Element, Annotation], None]] = {
+    "pb": build_pb,
+    "note": build_note,
+    "persName": build_wrapper("persName"),
+    "sic": build_sic,
+}

@@ -1,0 +1,139 @@
+"""Read a TEI document back as plain text: the diplomatic reading and the normalized one.
+
+The *diplomatic* reading is the source as it was: ``orig`` and ``sic`` chosen,
+page markers and footnote markers back where they stood, note bodies back in
+an endnote block at the end, labelled 1..k as the text view numbers them. It is
+how the build proves that nothing was lost (`check_lossless`). The *normalized*
+reading is what a reader reads: ``reg`` and ``corr`` chosen, markers dropped,
+notes at the end under their printed numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from edition.encode import TEI_NS, canonical_page_marker
+
+# Elements that stand apart from their neighbours as blocks of text.
+BLOCKS = frozenset({"head", "p", "item", "list", "div", "lg", "l", "table", "row", "opener", "closer"})
+
+# A run of whitespace, which the lossless check lets differ in length or kind.
+WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass
+class _Reading:
+    diplomatic: bool
+    parts: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # (place, n, body)
+
+    def text(self, element: etree._Element) -> None:
+        """Append the reading of ``element``'s content (not its tail)."""
+        if element.text:
+            self.parts.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                self.element(child)
+            if child.tail:
+                self.parts.append(child.tail)
+
+    def element(self, element: etree._Element) -> None:
+        local = etree.QName(element).localname
+        if local == "teiHeader" or local == "standOff":
+            return
+        if local == "pb":
+            if self.diplomatic:
+                self.parts.append(element.get("rend") or canonical_page_marker(element.get("n", "")))
+            return
+        if local == "lb":
+            self.parts.append("\n")
+            return
+        if local == "note":
+            self.note(element)
+            return
+        if local in ("reg", "corr") and self.diplomatic or local in ("orig", "sic") and not self.diplomatic:
+            if element.getparent() is not None and etree.QName(element.getparent()).localname == "choice":
+                return
+        block = local in BLOCKS
+        if block:
+            self.parts.append("\n\n")
+        self.text(element)
+        if block:
+            self.parts.append("\n\n")
+
+    def note(self, element: etree._Element) -> None:
+        place, n = element.get("place", ""), element.get("n", "")
+        if place != "end" and self.diplomatic and n:
+            self.parts.append(n)
+        inner = _Reading(self.diplomatic)
+        inner.text(element)
+        self.notes.append((place, n, "".join(inner.parts).strip()))
+        self.notes.extend(inner.notes)
+
+    def endnotes(self) -> str:
+        """The endnote block: notes left at the end keep their labels; the others fill 1..k in order."""
+        if not self.notes:
+            return ""
+        if not self.diplomatic:
+            return "\n\n" + "\n".join(f"{n or '*'}. {body}" for _, n, body in self.notes)
+        taken = {int(n) for place, n, _ in self.notes if place == "end" and n.isdigit()}
+        numbered: list[tuple[int, str]] = []
+        free = (k for k in range(1, len(self.notes) + len(taken) + 1) if k not in taken)
+        for place, n, body in self.notes:
+            label = int(n) if place == "end" and n.isdigit() else next(free)
+            numbered.append((label, body))
+        return "\n\n" + "\n".join(f"  {label}. {body}" for label, body in sorted(numbered))
+
+
+def diplomatic_text(root: etree._Element) -> str:
+    """The source as the TEI records it; whitespace runs may differ from the source's."""
+    return _read(root, diplomatic=True)
+
+
+def normalized_text(root: etree._Element) -> str:
+    """The reading text: regularized and corrected, without page or note markers."""
+    return _read(root, diplomatic=False)
+
+
+def _read(root: etree._Element, diplomatic: bool) -> str:
+    reading = _Reading(diplomatic)
+    body = root.find(f".//{{{TEI_NS}}}body")
+    if body is not None:
+        reading.text(body)
+    return _tidy("".join(reading.parts) + reading.endnotes())
+
+
+def _tidy(text: str) -> str:
+    """Blank lines between blocks, no trailing spaces: a plain text a person can read."""
+    text = re.sub(r"[ \t]*\n[ \t\n]*\n[ \t\n]*", "\n\n", text)
+    return text.strip() + "\n"
+
+
+def first_difference(source: str, reading: str) -> int | None:
+    """The source offset where ``reading`` first departs from ``source``, ignoring how whitespace runs.
+
+    ``None`` when they agree. A run of whitespace may differ in length or kind, but
+    whitespace may not appear or vanish between two other characters.
+    """
+    src_tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", source)]
+    out_tokens = re.findall(r"\S+|\s+", reading.strip())
+    out_words = [t for t in out_tokens if not t.isspace()]
+    for (offset, word), other in zip(src_tokens, out_words):
+        if word != other:
+            prefix = next((i for i, (a, b) in enumerate(zip(word, other)) if a != b), min(len(word), len(other)))
+            return offset + prefix
+    if len(src_tokens) > len(out_words):
+        return src_tokens[len(out_words)][0]
+    if len(out_words) > len(src_tokens):
+        return len(source.rstrip())
+    return None
+
+
+def plain_text(element: etree._Element) -> str:
+    """An element's normalized reading on one line, without its notes — for titles and labels."""
+    reading = _Reading(diplomatic=False)
+    reading.text(element)
+    return WHITESPACE.sub(" ", "".join(reading.parts)).strip()
