@@ -59,9 +59,7 @@ class YamlDocument:
     """Plain data plus the position of every value in it, by path."""
 
     data: object = None
-    positions: Mapping[YamlPath, Position] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    positions: Mapping[YamlPath, Position] = field(default_factory=lambda: MappingProxyType({}))
 
     def get(self, path: YamlPath) -> object:
         """The value at ``path``, or ``None`` where the path leads nowhere."""
@@ -238,8 +236,11 @@ class _Walker:
         first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self._error(key_node, "YAML: a key must be plain text, not a list or mapping",
-                            "config.yaml.key")
+                self._error(
+                    key_node,
+                    "YAML: a key must be plain text, not a list or mapping",
+                    "config.yaml.key",
+                )
                 continue
             key = key_node.value
             if key in first_seen:

@@ -1,0 +1,225 @@
+"""Load ``edition.yaml`` into an `EditionConfig`, reporting every problem in it at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from edition.config import DetectorOptions, DocumentMeta, EditionConfig, Licence, Person
+from edition.diagnostics import Diagnostic, warning
+from edition.yamlfile import YamlDocument, read_yaml
+from edition.yamlschema import (
+    Check,
+    Field,
+    Invalid,
+    Reader,
+    Value,
+    boolean,
+    http_url,
+    iso_date,
+    language_tag,
+    list_of,
+    matching,
+    ncname,
+    nonempty_text,
+    text,
+)
+
+DetectorDefaults = Mapping[str, Mapping[str, object]]
+
+# An ORCID iD, bare or as its URL: "0000-0002-1825-0097", "https://orcid.org/0000-0002-1825-0097".
+_ORCID = matching(
+    re.compile(r"(?:https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[\dX]"),
+    "an ORCID iD such as '0000-0002-1825-0097'",
+)
+
+
+def _orcid(value: Value) -> str:
+    found = str(_ORCID(value)).rsplit("/", 1)[-1]
+    digits = found.replace("-", "")
+    total = 0
+    for digit in digits[:-1]:  # ISO 7064 MOD 11-2, the ORCID checksum
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    if digits[-1] != ("X" if check == 10 else str(check)):
+        raise Invalid("an ORCID iD with a valid check digit (the last one)")
+    return found
+
+
+_EDITOR_FIELDS = {
+    "name": Field(nonempty_text, "", required="a name such as 'Jane Smith'"),
+    "id": Field(ncname("jsmith"), ""),
+    "orcid": Field(_orcid, ""),
+}
+
+
+def _editor(value: Value) -> Person:
+    if isinstance(value.data, dict):
+        return Person(**value.reader.record(value, _EDITOR_FIELDS))
+    if isinstance(value.data, str | int | float) and not isinstance(value.data, bool):
+        return Person(nonempty_text(value))
+    raise Invalid("a name or a mapping with 'name', 'id' and 'orcid'")
+
+
+_LICENCE_FIELDS = {"name": Field(nonempty_text, ""), "url": Field(http_url, "")}
+
+
+def _licence(value: Value) -> Licence:
+    if isinstance(value.data, dict):
+        return Licence(**value.reader.record(value, _LICENCE_FIELDS))
+    if isinstance(value.data, str):
+        return Licence(nonempty_text(value))
+    raise Invalid("a licence name such as 'CC BY 4.0' or a mapping with 'name' and 'url'")
+
+
+def _base_url(value: Value) -> str:
+    url = http_url(value)
+    return url if url.endswith("/") else url + "/"
+
+
+_EDITION_FIELDS = {
+    "title": Field(nonempty_text, ""),
+    "subtitle": Field(text, ""),
+    "editors": Field(list_of(_editor, "a list of editors"), ()),
+    "publisher": Field(text, ""),
+    "licence": Field(_licence, Licence()),
+    "base_url": Field(_base_url, ""),
+    "language": Field(language_tag, "en"),
+    "version": Field(nonempty_text, "0.1.0"),
+    "date": Field(iso_date, ""),
+}
+
+_DOCUMENT_FIELDS = {
+    "title": Field(text, ""),
+    "author": Field(text, ""),
+    "recipient": Field(text, ""),
+    "date": Field(iso_date, ""),
+    "source": Field(text, ""),
+    "first_page": Field(nonempty_text, ""),
+    "language": Field(language_tag, ""),
+    "licence": Field(_licence, None),
+}
+
+
+def _documents(value: Value) -> MappingProxyType[str, DocumentMeta]:
+    data = value.reader.mapping(
+        value, "a mapping from a text's file name (without .txt) to its metadata"
+    )
+    found = {
+        name: DocumentMeta(**value.reader.record(value.child(name), _DOCUMENT_FIELDS))
+        for name in sorted(data or {})
+    }
+    return MappingProxyType(found)
+
+
+def _option(default: object) -> Check:
+    """A check: a value of the same type as a detector option's ``default``."""
+
+    def check(value: Value) -> object:
+        data = value.data
+        number = isinstance(data, int | float) and not isinstance(data, bool)
+        if isinstance(default, bool):
+            return boolean(value)
+        if isinstance(default, int):
+            if number and isinstance(data, int):
+                return data
+            raise Invalid("an integer")
+        if isinstance(default, float):
+            if number:
+                return float(data)  # type: ignore[arg-type]
+            raise Invalid("a number")
+        if isinstance(default, str):
+            return text(value)
+        if isinstance(default, list | tuple):
+            if isinstance(data, list):
+                return type(default)(data)
+            raise Invalid("a list")
+        if isinstance(default, Mapping):
+            if isinstance(data, dict):
+                return MappingProxyType(data)
+            raise Invalid("a mapping")
+        if default is None or type(data) is type(default):
+            return data
+        raise Invalid(f"a value of type {type(default).__name__}")
+
+    return check
+
+
+def _detectors(value: Value, defaults: DetectorDefaults) -> dict[str, DetectorOptions]:
+    reader = value.reader
+    data = reader.mapping(value, "a mapping from detector name to its options")
+    if data:
+        reader.unknown_keys(value, defaults, noun="detector")
+    result = {}
+    for name in sorted(defaults):
+        options = dict(defaults[name])
+        inner = value.child(name)
+        if isinstance(inner.data, bool):  # ``pages: false`` is short for ``enabled: false``
+            result[name] = DetectorOptions(
+                inner.data, MappingProxyType(dict(sorted(options.items())))
+            )
+            continue
+        # One code for every option: option names come from the detectors, not from us.
+        fields = {"enabled": Field(boolean, True, code="config.detectors")}
+        fields.update(
+            (key, Field(_option(default), default, code="config.detectors"))
+            for key, default in options.items()
+        )
+        got = reader.record(
+            inner, fields, "a mapping of options such as 'enabled: false'", noun="option"
+        )
+        enabled = got.pop("enabled")
+        result[name] = DetectorOptions(enabled, MappingProxyType(dict(sorted(got.items()))))
+    return result
+
+
+def load_edition_config(
+    path: Path | None,
+    display: str,
+    folder_name: str,
+    detector_defaults: DetectorDefaults,
+) -> tuple[EditionConfig, list[Diagnostic]]:
+    """Read ``edition.yaml`` at ``path``; ``display`` names it in diagnostics.
+
+    Always returns a whole configuration: where a value is missing or wrong its
+    default stands in (the title defaults to ``folder_name``), and each wrong value
+    is an error in the list. ``path=None`` or a missing file gives the defaults and a
+    ``config.missing`` warning; an empty file gives the defaults silently.
+    ``detector_defaults`` maps each known detector to its options' defaults: the
+    result's ``detectors`` holds every known detector with its defaults overridden
+    by the file.
+    """
+    if path is None or not path.exists():
+        defaults = _build({}, folder_name, detector_defaults, Reader(YamlDocument(), display))
+        message = (
+            f"no edition.yaml; using defaults (title {folder_name!r}, language 'en', "
+            "licence unstated)"
+        )
+        return defaults, [warning(display, 0, 0, message, "config.missing")]
+    document, diagnostics = read_yaml(path, display)
+    reader = Reader(document, display)
+    root = reader.root("config")
+    top = reader.mapping(root, "a mapping with the keys 'edition', 'documents' and 'detectors'")
+    if top:
+        reader.unknown_keys(root, ("edition", "documents", "detectors"))
+    config = _build(top or {}, folder_name, detector_defaults, reader)
+    return config, sorted(diagnostics + reader.diagnostics)
+
+
+def _build(
+    top: dict[str, object], folder_name: str, detector_defaults: DetectorDefaults, reader: Reader
+) -> EditionConfig:
+    root = reader.root("config")
+    edition: dict[str, Any] = reader.record(
+        root.child("edition", "config.edition"), _EDITION_FIELDS
+    )
+    documents = _documents(root.child("documents", "config.documents"))
+    detectors = _detectors(root.child("detectors", "config.detectors"), detector_defaults)
+    return EditionConfig(
+        **{**edition, "title": edition["title"] or folder_name},
+        documents=documents,
+        detectors=MappingProxyType(detectors),
+    )
