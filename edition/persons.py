@@ -22,7 +22,7 @@ from edition.yamlschema import (
     text,
 )
 
-# Authority files and the shape of their ids, e.g. wikidata "Q312492", viaf "76305993",
+# Authority files and the shape of their ids, e.g. wikidata "Q42", viaf "76305993",
 # gnd "118557513" or "4001234-5", lc (Library of Congress) "n80038223".
 AUTHORITY_IDS: Mapping[str, tuple[re.Pattern[str], str]] = MappingProxyType(
     {
@@ -32,7 +32,7 @@ AUTHORITY_IDS: Mapping[str, tuple[re.Pattern[str], str]] = MappingProxyType(
         ),
         "lc": (re.compile(r"[a-z]{1,2}\d{8,10}"), "a Library of Congress id such as 'n80038223'"),
         "viaf": (re.compile(r"[1-9]\d{0,21}"), "a VIAF id such as '76305993'"),
-        "wikidata": (re.compile(r"Q[1-9]\d*"), "a Wikidata id such as 'Q312492'"),
+        "wikidata": (re.compile(r"Q[1-9]\d*"), "a Wikidata id such as 'Q42'"),
     }
 )
 
@@ -88,7 +88,7 @@ _AUTHORITY_FIELDS = {
 
 
 def _authority(value: Value) -> Mapping[str, str]:
-    found = value.reader.record(value, _AUTHORITY_FIELDS, "a mapping such as {wikidata: Q312492}")
+    found = value.reader.record(value, _AUTHORITY_FIELDS, "a mapping such as {wikidata: Q42}")
     return MappingProxyType({k: v for k, v in sorted(found.items()) if v})
 
 
