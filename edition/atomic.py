@@ -1,0 +1,71 @@
+"""Replace an output folder in one step, so readers never see a half-written one.
+
+A build writes into a fresh staging folder beside the target and then swaps it
+in. On Linux, ``renameat2(RENAME_EXCHANGE)`` swaps the two folders atomically;
+elsewhere two renames leave a moment with no target, which `recover` repairs
+after a crash (the previous output is kept under a ``.previous`` name until the
+new one is in place).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def staging_dir(target: Path) -> Path:
+    """A new empty folder beside ``target`` (same file system, so renames are atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+
+
+def replace_dir(staged: Path, target: Path) -> None:
+    """Put ``staged`` at ``target``; the old ``target`` is deleted once the new one is in place."""
+    recover(target)
+    if not target.exists():
+        os.rename(staged, target)
+        return
+    if _exchange(staged, target):
+        shutil.rmtree(staged)  # now holds the previous output
+        return
+    previous = target.with_name(f".{target.name}.previous")
+    os.rename(target, previous)
+    os.rename(staged, target)
+    shutil.rmtree(previous)
+
+
+def recover(target: Path) -> None:
+    """After a crash between the two renames, put the previous output back."""
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists():
+        if target.exists():
+            shutil.rmtree(previous)
+        else:
+            os.rename(previous, target)
+
+
+def remove_stale(target: Path) -> None:
+    """Delete staging folders a killed build left beside ``target`` (call before staging anew)."""
+    recover(target)
+    for stale in sorted(target.parent.glob(f".{target.name}.new-*")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return bool(result == 0)

@@ -1,0 +1,155 @@
+"""The command line: ``edition build|convert|render|validate|init``; the only module that prints.
+
+Every failure reaches the user as located diagnostics on stderr and a non-zero
+exit code (1: the input has errors; 2: the command line is wrong; 70: a bug in
+edition); a traceback only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from edition import __version__
+from edition.diagnostics import Diagnostic, EditionError, format_report
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        warnings: list[Diagnostic] = args.run(args)
+    except EditionError as failure:
+        _print(failure.diagnostics)
+        count = sum(1 for d in failure.diagnostics if d.is_error)
+        print(f"edition: {count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("edition: interrupted; the previous output is untouched", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, never a raw traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"edition: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("This is a bug in edition; run again with --debug and report the traceback.", file=sys.stderr)
+        return EXIT_BUG
+    _print(warnings)
+    if args.strict and warnings:
+        print("edition: warnings are errors under --strict", file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _print(diagnostics: Sequence[Diagnostic]) -> None:
+    for line in format_report(diagnostics):
+        print(line, file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="edition", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"edition {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common], help="sources → OUT/tei and OUT/site")
+    build.add_argument("sources", type=Path, nargs="?", default=Path("sources"),
+                       help="the sources folder (default: sources)")
+    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    build.add_argument("--no-validate", action="store_true", help="skip the tei_all check (faster)")
+    build.set_defaults(run=_build, site=True)
+
+    convert = commands.add_parser("convert", parents=[common], help="sources → OUT/tei only")
+    convert.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
+    convert.add_argument("--out", type=Path, default=Path("build"))
+    convert.add_argument("--no-validate", action="store_true")
+    convert.set_defaults(run=_build, site=False)
+
+    render = commands.add_parser("render", parents=[common], help="TEI files → a site")
+    render.add_argument("tei", type=Path, nargs="+", help="TEI files or folders of them")
+    render.add_argument("--sources", type=Path, help="a sources folder whose edition.yaml to use")
+    render.add_argument("--out", type=Path, default=Path("build/site"))
+    render.set_defaults(run=_render)
+
+    validate = commands.add_parser("validate", parents=[common], help="check TEI files against tei_all")
+    validate.add_argument("tei", type=Path, nargs="+", help="TEI files or folders of them")
+    validate.set_defaults(run=_validate)
+
+    init = commands.add_parser("init", parents=[common], help="create a new sources folder")
+    init.add_argument("folder", type=Path)
+    init.set_defaults(run=_init)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> list[Diagnostic]:
+    from edition.pipeline import BuildOptions, build_edition, display_path
+
+    options = BuildOptions(args.sources, args.out, site=args.site, validate=not args.no_validate)
+    result = build_edition(options, progress=_progress)
+    what = "tei/ and site/" if args.site else "tei/"
+    print(f"edition: built {len(result.converted) + len(result.imported)} documents into "
+          f"{display_path(args.out)}/ ({what})", file=sys.stderr)
+    return result.diagnostics
+
+
+def _render(args: argparse.Namespace) -> list[Diagnostic]:
+    from edition.atomic import replace_dir, staging_dir
+    from edition.pipeline import configure
+    from edition.diagnostics import Diagnostics
+    from edition.config import EditionConfig
+    from edition.render import render_site
+
+    report = Diagnostics()
+    config = configure(args.sources, report) if args.sources else EditionConfig(title="TEI edition")
+    report.raise_if_errors()
+    stage = staging_dir(args.out)
+    try:
+        report.extend(render_site(_tei_files(args.tei), config, stage))
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    replace_dir(stage, args.out)
+    return report.warnings
+
+
+def _validate(args: argparse.Namespace) -> list[Diagnostic]:
+    from edition.validate import validate_files
+
+    files = _tei_files(args.tei)
+    problems = validate_files(files)
+    if problems:
+        raise EditionError(problems)
+    print(f"edition: {len(files)} files valid against tei_all", file=sys.stderr)
+    return []
+
+
+def _init(args: argparse.Namespace) -> list[Diagnostic]:
+    from edition.scaffold import init_edition
+
+    created = init_edition(args.folder)
+    print(f"edition: created {len(created)} files in {args.folder}/; "
+          f"build it with: edition build {args.folder} --out build", file=sys.stderr)
+    return []
+
+
+def _tei_files(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.xml")) if path.is_dir() else [path])
+    return files
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"edition: {message} …", file=sys.stderr)

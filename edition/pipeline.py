@@ -1,0 +1,180 @@
+"""Build an edition: read everything, convert every text, check, then write everything at once.
+
+The phases, in order (Pelican's lesson: read all, then write all):
+
+1. **configure** — read ``edition.yaml``, ``persons.yaml``, ``corrections.yaml``;
+2. **discover** — list ``texts/*.txt`` and ``tei/*.xml``; two names with one id is an error;
+3. **convert** — each text to TEI (`edition.convert`), every problem collected;
+4. **stage** — write the TEI into a fresh folder beside ``OUT/tei`` and validate it against tei_all;
+5. **render** — the site from the staged TEI into a fresh folder beside ``OUT/site``;
+6. **publish** — swap both folders in (`edition.atomic`).
+
+Any error before phase 6 leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edition.atomic import replace_dir, staging_dir
+from edition.config import EditionConfig
+from edition.config_load import load_edition_config
+from edition.convert import Converted, convert_document
+from edition.corrections import load_corrections
+from edition.detectors import default_detectors, detector_defaults
+from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error
+from edition.ids import document_id
+from edition.persons import load_persons
+from edition.source import read_source
+from edition.validate import parse_untrusted, validate_files
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    sources: Path
+    out: Path  # the build writes OUT/tei/ and OUT/site/
+    site: bool = True
+    validate: bool = True
+
+
+@dataclass
+class BuildResult:
+    config: EditionConfig
+    converted: list[Converted] = field(default_factory=list)
+    imported: list[Path] = field(default_factory=list)  # sources/tei/*.xml taken in as they are
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def release_date(config: EditionConfig) -> str:
+    """The release's date: from edition.yaml, else SOURCE_DATE_EPOCH, else none — never the clock."""
+    if config.date:
+        return config.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    return ""
+
+
+def configure(sources: Path, report: Diagnostics) -> EditionConfig:
+    """Read and check the three YAML files; every problem goes to ``report``."""
+    if not sources.is_dir():
+        raise EditionError([error(display_path(sources), 0, 0, "no such sources folder", "build.sources")])
+    defaults = detector_defaults(default_detectors())
+    config, found = load_edition_config(
+        sources / "edition.yaml", display_path(sources / "edition.yaml"), sources.resolve().name, defaults
+    )
+    report.extend(found)
+    _, found = load_persons(sources / "persons.yaml", display_path(sources / "persons.yaml"))
+    report.extend(found)
+    _, found = load_corrections(sources / "corrections.yaml", display_path(sources / "corrections.yaml"))
+    report.extend(found)
+    return config
+
+
+def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]]:
+    """The texts and imported TEI files of an edition, sorted; clashing ids are errors."""
+    texts = sorted((sources / "texts").glob("*.txt"))
+    imported = sorted((sources / "tei").glob("*.xml"))
+    if not texts and not imported:
+        report.add(error(display_path(sources), 0, 0,
+                         "no texts: put plain-text documents in texts/*.txt", "build.no-texts"))
+    owners: dict[str, Path] = {}
+    for path in [*texts, *imported]:
+        doc_id = document_id(path.stem)
+        if doc_id in owners:
+            report.add(error(display_path(path), 0, 0,
+                             f"gets the document id {doc_id!r}, as {display_path(owners[doc_id])} "
+                             "does; rename one of them", "build.duplicate-id"))
+        else:
+            owners[doc_id] = path
+    return texts, imported
+
+
+def convert_all(texts: list[Path], config: EditionConfig, report: Diagnostics) -> list[Converted]:
+    detectors = default_detectors()
+    date = release_date(config)
+    converted = []
+    for path in texts:
+        try:
+            source, found = read_source(path, display_path(path))
+        except EditionError as problem:
+            report.extend(problem.diagnostics)
+            continue
+        report.extend(found)
+        result = convert_document(source, path.stem, config, detectors, date)
+        report.extend(result.diagnostics)
+        converted.append(result)
+    return converted
+
+
+def build_edition(options: BuildOptions, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+    """Build ``options.sources`` into ``options.out``; raise `EditionError` with every error found.
+
+    Warnings are returned in the result. On any error nothing under ``options.out`` changes.
+    """
+    report = Diagnostics()
+    config = configure(options.sources, report)
+    texts, imported = discover(options.sources, report)
+    report.raise_if_errors()
+    progress(f"converting {len(texts)} texts")
+    result = BuildResult(config, convert_all(texts, config, report), imported)
+    report.extend(_check_imported(imported))
+    report.raise_if_errors()
+
+    tei_target, site_target = options.out / "tei", options.out / "site"
+    tei_stage = staging_dir(tei_target)
+    site_stage = staging_dir(site_target) if options.site else None
+    try:
+        tei_files = _write_tei(tei_stage, result)
+        if options.validate:
+            progress(f"validating {len(tei_files)} TEI files against tei_all")
+            shown = {path: display_path(tei_target / path.name) for path in tei_files}
+            report.extend(validate_files(tei_files, lambda p: shown[p]))
+            report.raise_if_errors()
+        if site_stage is not None:
+            progress("rendering the site")
+            from edition.render import render_site  # the site is optional: load it only when built
+
+            report.extend(render_site(tei_files, config, site_stage))
+    except BaseException:
+        shutil.rmtree(tei_stage, ignore_errors=True)
+        if site_stage is not None:
+            shutil.rmtree(site_stage, ignore_errors=True)
+        raise
+    replace_dir(tei_stage, tei_target)
+    if site_stage is not None:
+        replace_dir(site_stage, site_target)
+    result.diagnostics = list(report)
+    return result
+
+
+def _write_tei(folder: Path, result: BuildResult) -> list[Path]:
+    """Write converted and imported TEI into ``folder``; return the files in the edition's order."""
+    written = []
+    for doc in result.converted:
+        path = folder / f"{doc.name}.xml"
+        path.write_bytes(doc.tei)
+        written.append(path)
+    for source in result.imported:
+        path = folder / source.name
+        shutil.copyfile(source, path)
+        written.append(path)
+    return written
+
+
+def _check_imported(paths: list[Path]) -> list[Diagnostic]:
+    """Imported TEI must be well-formed XML without a DOCTYPE (see `parse_untrusted`)."""
+    return [problem for path in paths for problem in parse_untrusted(path, display_path(path))[1]]
