@@ -449,24 +449,31 @@ def render_list(r: _Renderer, el: etree._Element, out: Html) -> Html:
 
 
 def render_table(r: _Renderer, el: etree._Element, out: Html) -> Html:
+    """table/row/cell → table/tr/td (th for role="label"); TEI puts a head first: caption."""
     made = etree.SubElement(out, "table")
-    for head in (c for c in el if _local(c) == "head"):
-        caption = etree.SubElement(made, "caption")
-        r.children(head, caption)
-        _identify(head, caption, made)
+    _append_text(made, el.text)
     for child in el:
         name = _local(child)
         if name == "head":
-            continue
-        if name != "row":
-            r.node(child, made[-1] if len(made) else made)
-            continue
-        row = etree.SubElement(made, "tr")
-        header_row = child.get("role") == "label"
-        for cell in child:
-            if _local(cell) != "cell":
-                r.node(cell, row[-1] if len(row) else row)
-                continue
+            caption = etree.SubElement(made, "caption")
+            r.children(child, caption)
+            _identify(child, caption, made)
+        elif name == "row":
+            _render_row(r, child, made)
+        else:
+            r.node(child, made[-1] if len(made) else made, tail=False)
+        _append_text(made, child.tail)
+    return made
+
+
+def _render_row(r: _Renderer, el: etree._Element, table: Html) -> None:
+    row = etree.SubElement(table, "tr")
+    _append_text(row, el.text)
+    header_row = el.get("role") == "label"
+    for cell in el:
+        if _local(cell) != "cell":
+            r.node(cell, row[-1] if len(row) else row, tail=False)
+        else:
             header = header_row or cell.get("role") == "label"
             html_cell = etree.SubElement(row, "th" if header else "td")
             for attribute, html_name in (("cols", "colspan"), ("rows", "rowspan")):
@@ -475,12 +482,13 @@ def render_table(r: _Renderer, el: etree._Element, out: Html) -> Html:
                     html_cell.set(html_name, value)
             r.children(cell, html_cell)
             _identify(cell, html_cell, row)
-        _identify(child, row, made)
-    return made
+        _append_text(row, cell.tail)
+    _identify(el, row, table)
 
 
 HANDLERS: dict[str, Handler] = {
     "ab": render_paragraph,
+    "anchor": render_milestone,
     "cb": render_milestone,
     "choice": render_choice,
     "date": render_date,

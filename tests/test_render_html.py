@@ -1,0 +1,162 @@
+"""TEI body → HTML: each element kind, ids carried over, escaping by construction."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+
+from edition.render.html import RenderedText, UnknownElement, render_body
+
+TEI = "http://www.tei-c.org/ns/1.0"
+
+
+def render(inner: str) -> RenderedText:
+    body = etree.fromstring(f'<body xmlns="{TEI}" xmlns:x="urn:example">{inner}</body>')
+    return render_body(body)
+
+
+def body_html(inner: str) -> str:
+    return render(inner).body.removeprefix('<div class="reading">').removesuffix("</div>")
+
+
+# --- one element kind at a time: TEI in, HTML out ---
+
+CASES = [
+    # structure
+    ("<p>a</p>", "<p>a</p>"),
+    ('<p xml:id="p5">a</p>',
+     '<p id="p5">a<a class="permalink" href="#p5" '
+     'aria-label="Permalink to paragraph p5">¶</a></p>'),
+    ("<head>A</head><head>B</head>", "<h1>A</h1><h2>B</h2>"),
+    ('<div type="doc"><head>A</head><div><head>B</head></div></div>',
+     '<div class="div div-doc"><h1>A</h1><div class="div"><h3>B</h3></div></div>'),
+    ("<list><item>a</item><item>b</item></list>", "<ul><li>a</li><li>b</li></ul>"),
+    ('<list type="gloss"><label>k</label><item>v</item></list>', "<dl><dt>k</dt><dd>v</dd></dl>"),
+    ("<p>a<list><item>b</item></list></p>", '<div class="p">a<ul><li>b</li></ul></div>'),
+    ('<table><head>T</head><row role="label"><cell>h</cell></row><row><cell cols="2">c</cell>'
+     "</row></table>",
+     '<table><caption>T</caption><tr><th>h</th></tr><tr><td colspan="2">c</td></tr></table>'),
+    ("<lg><l>a</l></lg>", '<div class="lg"><div class="l">a</div></div>'),
+    ("<opener><dateline>D</dateline></opener><closer><signed>S</signed></closer>",
+     '<div class="opener"><div class="dateline">D</div></div>'
+     '<div class="closer"><div class="signed">S</div></div>'),
+    # page breaks
+    ('<pb n="301" xml:id="pb301"/>',
+     '<a class="pb" id="pb301" href="#pb301" aria-label="Page 301">[301]</a>'),
+    ('<pb n="7"/>', '<span class="pb" aria-label="Page 7">[7]</span>'),
+    # phrases
+    ("<p>a<lb/>b</p>", "<p>a<br>b</p>"),
+    ('<hi rend="italic">i</hi><hi rend="bold smallcaps">b</hi><hi>h</hi>',
+     '<i class="hi">i</i><b class="hi rend-smallcaps">b</b><span class="hi">h</span>'),
+    ("<quote>q</quote>", '<span class="quote">q</span>'),
+    ("<quote><p>q</p></quote>", '<blockquote class="quote"><p>q</p></blockquote>'),
+    ('<date when="1936-08-28">28 Aug</date><date>someday</date>',
+     '<time class="date" datetime="1936-08-28">28 Aug</time><span class="date">someday</span>'),
+    ('<persName ref="#yezhov">Y</persName><placeName>M</placeName>',
+     '<span class="persname" data-ref="#yezhov">Y</span><span class="placename">M</span>'),
+    ('<label>L</label><foreign xml:lang="fr">oui</foreign>',
+     '<span class="label">L</span><i class="foreign" lang="fr">oui</i>'),
+    # links: only to ids on the page and to the web
+    ('<anchor xml:id="a"/><ref target="#a">in</ref><ref target="#gone">out</ref>'
+     '<ref target="https://x.org/">web</ref><ref target="javascript:alert(1)">js</ref>',
+     '<span class="anchor" id="a"></span><a class="ref" href="#a">in</a>'
+     '<span class="ref" data-target="#gone">out</span>'
+     '<a class="ref external" href="https://x.org/">web</a>'
+     '<span class="ref" data-target="javascript:alert(1)">js</span>'),
+    # editorial interventions: the normalized reading shown, the source's on hover
+    ("<choice><orig>Yerev</orig><reg>Yezhov</reg></choice>",
+     '<span class="choice choice-reg" data-orig="Yerev" title="Original: Yerev">'
+     '<span class="reg">Yezhov</span></span>'),
+    ('<choice><sic>tbe</sic><corr resp="#auto" cert="high">the</corr></choice>',
+     '<span class="choice choice-corr" data-sic="tbe" title="Source reads: tbe" '
+     'data-resp="#auto" data-cert="high"><span class="corr">the</span></span>'),
+    ('<choice><orig xml:id="o">a<pb n="2" xml:id="pb2"/>b</orig><reg>ab</reg></choice>',
+     '<span class="choice choice-reg" data-orig="ab" title="Original: ab">'
+     '<span class="reg">ab</span><span class="anchor" id="o"></span>'
+     '<span class="anchor" id="pb2"></span></span>'),
+    # unknown elements keep their text and what is inside
+    ('<seg type="x">s<pb n="3" xml:id="pb3"/>t</seg>',
+     '<span class="tei-seg">s<a class="pb" id="pb3" href="#pb3" '
+     'aria-label="Page 3">[3]</a>t</span>'),
+    ("<x:mark>m</x:mark>", '<span class="tei-mark">m</span>'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("tei", "html"), CASES)
+def test_element_renders_as(tei: str, html: str) -> None:
+    assert body_html(tei) == html
+
+
+def test_footnote_becomes_marker_and_note_linked_both_ways() -> None:
+    rendered = render(
+        '<p>a<note place="foot" n="26" xml:id="n26">Not <hi>printed</hi>.</note>b</p>'
+    )
+    assert rendered.body == (
+        '<div class="reading"><p>a<sup class="noteref"><a id="n26-ref" href="#n26" '
+        'role="doc-noteref" aria-label="Note 26">26</a></sup>b</p></div>'
+    )
+    assert rendered.notes == (
+        '<ol class="notes"><li id="n26" class="note note-foot"><a class="backref" '
+        'href="#n26-ref" role="doc-backlink" aria-label="Back to note 26 in the text">26</a> '
+        '<span class="note-body">Not <span class="hi">printed</span>.</span></li></ol>'
+    )
+
+
+def test_note_without_id_or_number_gets_a_fresh_id_and_its_position() -> None:
+    rendered = render('<p xml:id="ed-note-1">a<note>x</note></p>')
+    assert 'id="ed-note-1-2"' in rendered.notes  # the TEI already took ed-note-1
+    assert 'href="#ed-note-1-2"' in rendered.body
+    assert ">1</a>" in rendered.body
+
+
+def test_text_without_notes_has_no_notes_list() -> None:
+    assert render("<p>a</p>").notes == ""
+
+
+def test_first_head_is_reported_so_the_page_does_not_add_a_title() -> None:
+    assert render("<div><head>A</head></div>").opens_with_heading
+    assert not render("<p>a</p>").opens_with_heading
+
+
+def test_unknown_elements_are_counted_by_name_with_their_first_line() -> None:
+    rendered = render("<p><seg>a</seg>\n<seg>b</seg><x:mark>c</x:mark></p>")
+    assert rendered.unknown == (
+        UnknownElement("seg", 2, 1),
+        UnknownElement("{urn:example}mark", 1, 2),
+    )
+
+
+def test_markup_in_source_text_is_shown_as_text() -> None:
+    html = body_html("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+    assert html == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+
+
+def test_unexpanded_entity_stays_visible_as_text() -> None:
+    body = etree.fromstring(
+        f'<!DOCTYPE body [<!ENTITY e "x">]><body xmlns="{TEI}"><p>a &e; b</p></body>',
+        etree.XMLParser(resolve_entities=False),
+    )
+    assert render_body(body).body == '<div class="reading"><p>a &amp;e; b</p></div>'
+
+
+# Characters XML can hold, minus controls (which HTML parsing would rewrite).
+XML_TEXT = st.text(
+    st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="\ufffe\uffff"),
+    max_size=40,
+)
+
+
+@given(XML_TEXT, XML_TEXT)
+def test_any_text_comes_back_as_text_and_never_as_markup(before: str, inside: str) -> None:
+    p = etree.Element(f"{{{TEI}}}p")
+    p.text = before
+    hi = etree.SubElement(p, f"{{{TEI}}}hi")
+    hi.text = inside
+    body = etree.Element(f"{{{TEI}}}body")
+    body.append(p)
+    page = lxml.html.fragment_fromstring(render_body(body).body)
+    assert [e.tag for e in page.iter()] == ["div", "p", "span"]
+    assert page.text_content() == before + inside

@@ -1,0 +1,302 @@
+"""The whole site from TEI fixtures: ids, links, escaping, warnings, determinism, text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from edition.config import EditionConfig, Licence, Person
+from edition.diagnostics import Diagnostic, EditionError, Severity
+from edition.render import render_site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tei"
+TEI_FILES = [FIXTURES / name for name in ("telegram.xml", "letter.xml", "untitled.xml")]
+DOC_IDS = ["d-003-henderson-telegram", "d-007-letter", "d-012-notiz"]
+TEI = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+CONFIG = EditionConfig(
+    title="Sample Edition",
+    subtitle="Telegrams & letters",
+    editors=(Person("A. Editor"), Person("B. Editor")),
+    licence=Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    version="1.2.3",
+)
+# Marks the site adds around the reading text: page numbers, note markers, permalinks.
+APPARATUS = {"pb", "noteref", "permalink"}
+WHITESPACE = re.compile(r"\s+")
+
+
+def build(site: Path, config: EditionConfig = CONFIG) -> list[Diagnostic]:
+    site.mkdir()
+    return render_site(TEI_FILES, config, site)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("render") / "site"
+    build(folder)
+    return folder
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def parse(page: Path) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(page.read_bytes())
+
+
+def classes(element: lxml.html.HtmlElement) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def normalize(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip()
+
+
+def tei_reading(element: etree._Element) -> str:
+    """The reading a page should show: reg/corr/expan chosen, notes elsewhere."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == f"{TEI}choice":
+            shown = next(
+                c for c in child if c.tag in {f"{TEI}{n}" for n in ("reg", "corr", "expan")}
+            )
+            parts.append(tei_reading(shown))
+        elif child.tag != f"{TEI}note":
+            parts.append(tei_reading(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def html_reading(element: lxml.html.HtmlElement) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if not classes(child) & APPARATUS:
+            parts.append(html_reading(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def tei_root(doc_id: str) -> etree._Element:
+    return etree.parse(str(TEI_FILES[DOC_IDS.index(doc_id)])).getroot()
+
+
+# --- what is written ---
+
+
+def test_site_has_index_assets_and_a_page_and_download_per_document(site: Path) -> None:
+    files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(
+        ["index.html", "assets/style.css"]
+        + [f"{d}/index.html" for d in DOC_IDS]
+        + [f"{d}/{d}.xml" for d in DOC_IDS]
+    )
+    for doc_id, tei in zip(DOC_IDS, TEI_FILES, strict=True):
+        assert (site / doc_id / f"{doc_id}.xml").read_bytes() == tei.read_bytes()
+        assert parse(site / doc_id / "index.html").xpath(f'//a[@href="{doc_id}.xml"]')
+
+
+def test_index_lists_documents_in_edition_order_with_header_facts(site: Path) -> None:
+    page = parse(site / "index.html")
+    rows = [
+        [normalize(cell.text_content()) for cell in row.xpath("td")]
+        for row in page.xpath('//table[@class="documents"]/tbody/tr')
+    ]
+    assert rows == [
+        [
+            "The Chargé in the Soviet Union (Henderson) to the Secretary of State",
+            "28 August 1936",
+            "Loy W. Henderson",
+            "300\u2013302",
+        ],
+        ["A letter with <script>alert(1)</script> in its title", "4 March 1901",
+         "Jane & John Doe", "17"],
+        ["Notiz ohne Überschrift", "", "", ""],
+    ]  # fmt: skip
+    links = page.xpath('//table[@class="documents"]//a/@href')
+    assert links == [f"{d}/index.html" for d in DOC_IDS]
+
+
+def test_index_shows_edition_title_subtitle_editors_licence_version(site: Path) -> None:
+    text = normalize(parse(site / "index.html").text_content())
+    for expected in ("Sample Edition", "Telegrams & letters", "A. Editor, B. Editor",
+                     "CC BY 4.0", "1.2.3"):  # fmt: skip
+        assert expected in text
+
+
+def test_unstated_licence_says_so(tmp_path: Path) -> None:
+    build(tmp_path / "site", EditionConfig(title="T"))
+    page = parse(tmp_path / "site" / "index.html")
+    assert "licence not stated" in page.text_content()
+
+
+@pytest.mark.parametrize("page_name", ["index.html", *[f"{d}/index.html" for d in DOC_IDS]])
+def test_every_page_has_lang_charset_title_version_and_stylesheet(
+    site: Path, page_name: str
+) -> None:
+    page = parse(site / page_name)
+    assert page.get("lang") == ("de" if "notiz" in page_name else "en")
+    assert page.xpath("//meta[@charset='utf-8']")
+    assert normalize(page.findtext(".//title") or "")
+    assert "version 1.2.3" in page.text_content()
+    assert page.xpath("//link[@rel='stylesheet']/@href") == [
+        "assets/style.css" if page_name == "index.html" else "../assets/style.css"
+    ]
+
+
+def test_document_without_a_heading_takes_its_title_from_the_header(site: Path) -> None:
+    page = parse(site / "d-012-notiz" / "index.html")
+    assert [normalize(h.text_content()) for h in page.xpath("//h1")] == ["Notiz ohne Überschrift"]
+    telegram = parse(site / "d-003-henderson-telegram" / "index.html")
+    assert [h.get("id") for h in telegram.xpath("//h1")] == ["h1"]
+
+
+# --- ids and links ---
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_every_tei_id_in_the_body_is_an_html_id(site: Path, doc_id: str) -> None:
+    body = tei_root(doc_id).find(f"{TEI}text/{TEI}body")
+    assert body is not None
+    tei_ids = {e.get(XML_ID) for e in body.iter() if e.get(XML_ID)}
+    html_ids = parse(site / doc_id / "index.html").xpath("//@id")
+    assert tei_ids <= set(html_ids)
+    assert len(html_ids) == len(set(html_ids)), "ids on a page are unique"
+
+
+@pytest.mark.parametrize("page_name", ["index.html", *[f"{d}/index.html" for d in DOC_IDS]])
+def test_every_link_resolves_on_the_page_or_on_disk_and_names_a_file(
+    site: Path, page_name: str
+) -> None:
+    path = site / page_name
+    page = parse(path)
+    ids = set(page.xpath("//@id"))
+    for href in page.xpath("//a/@href | //link/@href"):
+        parts = urlsplit(href)
+        if parts.scheme in {"http", "https", "mailto"}:
+            continue
+        assert not parts.scheme, f"{href} in {page_name}"
+        if not parts.path:
+            assert parts.fragment in ids, f"{href} in {page_name} has no target"
+            continue
+        target = (path.parent / unquote(parts.path)).resolve()
+        assert target.is_file(), f"{href} in {page_name} names no file"
+        assert target.is_relative_to(site.resolve())
+
+
+def test_footnotes_link_to_the_note_and_back(site: Path) -> None:
+    page = parse(site / "d-003-henderson-telegram" / "index.html")
+    markers = page.xpath('//sup[@class="noteref"]/a')
+    assert [(a.get("id"), a.get("href")) for a in markers] == [
+        ("n25-ref", "#n25"),
+        ("n26-ref", "#n26"),
+        ("n27-ref", "#n27"),
+    ]
+    notes = page.xpath('//section[@class="footnotes"]//li')
+    assert [(li.get("id"), li.xpath('a[@class="backref"]/@href')) for li in notes] == [
+        ("n25", ["#n25-ref"]),
+        ("n26", ["#n26-ref"]),
+        ("n27", ["#n27-ref"]),
+    ]
+
+
+def test_page_breaks_are_self_linking_margin_numbers(site: Path) -> None:
+    page = parse(site / "d-003-henderson-telegram" / "index.html")
+    assert [(a.get("id"), a.get("href"), a.text) for a in page.xpath('//a[@class="pb"]')] == [
+        ("pb301", "#pb301", "[301]"),
+        ("pb302", "#pb302", "[302]"),
+    ]
+
+
+# --- escaping and safety ---
+
+
+def test_markup_in_the_source_is_shown_as_text_never_run(site: Path) -> None:
+    for path in html_pages(site):
+        page = parse(path)
+        assert not page.xpath("//script | //*[@src] | //iframe | //object"), path
+        assert not any(h.startswith("javascript:") for h in page.xpath("//@href")), path
+    letter = parse(site / "d-007-letter" / "index.html")
+    assert "The clerk wrote <script>alert(1)</script> on" in normalize(letter.text_content())
+    assert letter.findtext(".//title", "").startswith("A letter with <script>")
+
+
+def test_stylesheet_loads_nothing_from_outside() -> None:
+    css = (Path(__file__).parents[1] / "templates" / "style.css").read_text(encoding="utf-8")
+    assert "@import" not in css
+    assert "url(" not in css
+
+
+# --- warnings and errors ---
+
+
+def test_unknown_element_warned_once_with_count_and_its_text_kept(tmp_path: Path) -> None:
+    diagnostics = build(tmp_path / "site")
+    assert [(d.code, d.severity, d.path, d.line) for d in diagnostics] == [
+        ("render.unknown-element", Severity.WARNING, str(FIXTURES / "letter.xml"), 28)
+    ]
+    assert "<seg>" in diagnostics[0].message and "(3 times)" in diagnostics[0].message
+    page = parse(tmp_path / "site" / "d-007-letter" / "index.html")
+    assert [s.text_content() for s in page.xpath('//span[@class="tei-seg"]')] == [
+        "ledger",
+        "curious",
+        "it seems",
+    ]
+
+
+def test_every_bad_file_is_reported_at_once(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<TEI>\n<p>\n</TEI>", encoding="utf-8")
+    html = tmp_path / "page.xml"
+    html.write_text("<html/>", encoding="utf-8")
+    twin = tmp_path / "twin.xml"
+    shutil.copyfile(TEI_FILES[0], twin)
+    (tmp_path / "site").mkdir()
+    with pytest.raises(EditionError) as caught:
+        render_site([broken, TEI_FILES[0], html, twin], CONFIG, tmp_path / "site")
+    assert [(d.path, d.code) for d in caught.value.diagnostics] == [
+        (str(broken), "render.tei.syntax"),
+        (str(html), "render.tei.not-tei"),
+        (str(twin), "render.tei.duplicate-document-id"),
+    ]
+    assert caught.value.diagnostics[0].line == 3
+
+
+# --- determinism and fidelity ---
+
+
+def test_rendering_twice_gives_identical_bytes(tmp_path: Path) -> None:
+    build(tmp_path / "a")
+    build(tmp_path / "b")
+    a_files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*"))
+    b_files = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*"))
+    assert a_files == b_files
+    for name in a_files:
+        if (tmp_path / "a" / name).is_file():
+            assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_page_reading_text_equals_tei_body_reading(site: Path, doc_id: str) -> None:
+    body = tei_root(doc_id).find(f"{TEI}text/{TEI}body")
+    assert body is not None
+    page = parse(site / doc_id / "index.html")
+    (reading,) = page.xpath('//div[@class="reading"]')
+    assert normalize(html_reading(reading)) == normalize(tei_reading(body))
+
+
+@pytest.mark.parametrize("doc_id", DOC_IDS)
+def test_each_note_text_equals_its_tei_note(site: Path, doc_id: str) -> None:
+    tei_notes = [normalize(tei_reading(n)) for n in tei_root(doc_id).iter(f"{TEI}note")]
+    page = parse(site / doc_id / "index.html")
+    html_notes = [
+        normalize(html_reading(b)) for b in page.xpath('//li[contains(@class, "note")]/*[2]')
+    ]
+    assert html_notes == tei_notes
