@@ -71,8 +71,8 @@ CASES = [
      '<span class="choice choice-reg" data-orig="Yerev" title="Original: Yerev">'
      '<span class="reg">Yezhov</span></span>'),
     ('<choice><sic>tbe</sic><corr resp="#auto" cert="high">the</corr></choice>',
-     '<span class="choice choice-corr" data-sic="tbe" title="Source reads: tbe" '
-     'data-resp="#auto" data-cert="high"><span class="corr">the</span></span>'),
+     '<span class="choice choice-corr" data-sic="tbe" title="Source reads: tbe">'
+     '<span class="corr" data-resp="#auto" data-cert="high">the</span></span>'),
     ('<choice><orig xml:id="o">a<pb n="2" xml:id="pb2"/>b</orig><reg>ab</reg></choice>',
      '<span class="choice choice-reg" data-orig="ab" title="Original: ab">'
      '<span class="reg">ab</span><span class="anchor" id="o"></span>'

@@ -41,7 +41,7 @@ DIV_NAMES = frozenset(
         "opener", "postscript", "salute", "signed", "trailer",
     }
 )  # fmt: skip
-# Phrase-level elements rendered as <span class="localname">, with @ref as data-ref.
+# Phrase-level elements rendered as <span class="localname">; @ref, @resp, @cert as data-*.
 SPAN_NAMES = frozenset(
     {
         "abbr", "addName", "corr", "expan", "forename", "fw", "gap", "geogName", "label",
@@ -251,6 +251,9 @@ def render_head(r: _Renderer, el: etree._Element, out: Html) -> Html:
         r.opened_with_heading = True
     r.seen_heading = True
     made = etree.SubElement(out, f"h{level}")
+    kind = el.get("type")
+    if kind:
+        made.set("class", f"head-{_class(kind)}")
     r.children(el, made)
     xml_id = el.get(XML_ID)
     if xml_id:
@@ -340,11 +343,7 @@ def render_choice(r: _Renderer, el: etree._Element, out: Html) -> Html:
     if titles:
         made.set("title", "; ".join(titles))
     if shown is not None:
-        for attribute in ("resp", "cert"):
-            value = shown.get(attribute)
-            if value:
-                made.set(f"data-{attribute}", value)
-        r.node(shown, made, tail=False)
+        r.node(shown, made, tail=False)  # its @resp and @cert become data-* on its span
     for child in el:
         if child is not shown and isinstance(child.tag, str):
             _anchor_ids(child, made)
@@ -353,9 +352,10 @@ def render_choice(r: _Renderer, el: etree._Element, out: Html) -> Html:
 
 def render_span(r: _Renderer, el: etree._Element, out: Html) -> Html:
     made = etree.SubElement(out, "span", {"class": _class(_local(el)).lower()})
-    ref = el.get("ref")
-    if ref:
-        made.set("data-ref", ref)
+    for attribute in ("ref", "resp", "cert"):
+        value = el.get(attribute)
+        if value:
+            made.set(f"data-{attribute}", value)
     r.children(el, made)
     return made
 
