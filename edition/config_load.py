@@ -193,7 +193,7 @@ def load_edition_config(
     by the file.
     """
     if path is None or not path.exists():
-        defaults = _build({}, folder_name, detector_defaults, Reader(YamlDocument(), display))
+        defaults = _build(Reader(YamlDocument(), display), folder_name, detector_defaults)
         message = (
             f"no edition.yaml; using defaults (title {folder_name!r}, language 'en', "
             "licence unstated)"
@@ -205,13 +205,12 @@ def load_edition_config(
     top = reader.mapping(root, "a mapping with the keys 'edition', 'documents' and 'detectors'")
     if top:
         reader.unknown_keys(root, ("edition", "documents", "detectors"))
-    config = _build(top or {}, folder_name, detector_defaults, reader)
+    config = _build(reader, folder_name, detector_defaults)
     return config, sorted(diagnostics + reader.diagnostics)
 
 
-def _build(
-    top: dict[str, object], folder_name: str, detector_defaults: DetectorDefaults, reader: Reader
-) -> EditionConfig:
+def _build(reader: Reader, folder_name: str, detector_defaults: DetectorDefaults) -> EditionConfig:
+    """The configuration the document says, defaults where it is silent or wrong."""
     root = reader.root("config")
     edition: dict[str, Any] = reader.record(
         root.child("edition", "config.edition"), _EDITION_FIELDS
