@@ -38,14 +38,18 @@ BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
 ENDNOTE_LINE = re.compile(r"[ \t]*(\d{1,4})\.[ \t]+\S")
 
 # A FRUS source note: a file number line, e.g. "861.00/11630: Telegram", "File No. 861.51/146".
-SOURCE_NOTE = re.compile(r"(?:\d{2,4}[.\d]*/[\w.\-]+(?::.*)?|File Nos?\. .+|\[(?:Inclosure|Enclosure|Appendix|Annex|Subenclosure)\b.*\])$")
+SOURCE_NOTE = re.compile(
+    r"(?:\d{2,4}[.\d]*/[\w.\-]+(?::.*)?|File Nos?\. .+|\[(?:Inclosure|Enclosure|Appendix|Annex|Subenclosure)\b.*\])$"
+)
 
 # A line ending a sentence or clause; a heading usually does not (e.g. "… to the Secretary of State").
 SENTENCE_END = re.compile(r"[.:;!?…][\"”’')\]]?\d*$")
 
 # A heading that ends with a full stop: a letter's addressing, e.g. "Mr. Lowell to Lord Granville.",
 # a document number, e.g. "No. 99.", or a bracketed editorial line, e.g. "[Extract.]", "No. 60.]".
-LETTER_HEAD = re.compile(r"[A-Z][^:;]{0,80} to (?:the|Mr\.|Mrs\.|Lord|Sir|Count|Baron|[A-Z])[^:;]{0,60}\.")
+LETTER_HEAD = re.compile(
+    r"[A-Z][^:;]{0,80} to (?:the|Mr\.|Mrs\.|Lord|Sir|Count|Baron|[A-Z])[^:;]{0,60}\."
+)
 NUMBER_HEAD = re.compile(r"No\. ?\d+\.?|\[[^\]]{1,80}\]")
 
 HEADING_MAX_CHARS = 200
@@ -63,7 +67,7 @@ def split_blocks(text: str) -> list[Block]:
             blocks.append(_endnote_block(text, groups[notes_from:]))
             break
         lines = list(_lines(text, start, end))
-        if all(_is_heading(text[s:e], in_front) for s, e in lines):
+        if _is_heading_group(text, lines, in_front):
             subtype = "source-note" if SOURCE_NOTE.match(text[start:end].strip()) else ""
             blocks.append(Block("head", start, end, subtype=subtype))
             continue
@@ -101,6 +105,13 @@ def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         line_end = end if newline < 0 else newline
         yield from _trimmed(text, pos, line_end)
         pos = line_end + 1
+
+
+def _is_heading_group(text: str, lines: list[tuple[int, int]], in_front: bool) -> bool:
+    """One heading line, or a document number over its heading ("No. 1.\nMr. Osborn to …")."""
+    if len(lines) > 1 and not NUMBER_HEAD.fullmatch(text[lines[0][0] : lines[0][1]].strip()):
+        return False
+    return all(_is_heading(text[s:e], in_front) for s, e in lines)
 
 
 def _is_heading(line: str, in_front: bool) -> bool:

@@ -30,7 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EditionError as failure:
         _print(failure.diagnostics)
         count = sum(1 for d in failure.diagnostics if d.is_error)
-        print(f"edition: {count} error{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        print(
+            f"edition: {count} error{'s' if count != 1 else ''}; nothing was written",
+            file=sys.stderr,
+        )
         return EXIT_ERRORS
     except KeyboardInterrupt:
         print("edition: interrupted; the previous output is untouched", file=sys.stderr)
@@ -39,7 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(f"edition: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        print("This is a bug in edition; run again with --debug and report the traceback.", file=sys.stderr)
+        print(
+            "This is a bug in edition; run again with --debug and report the traceback.",
+            file=sys.stderr,
+        )
         return EXIT_BUG
     _print(warnings)
     if args.strict and warnings:
@@ -62,9 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     build = commands.add_parser("build", parents=[common], help="sources → OUT/tei and OUT/site")
-    build.add_argument("sources", type=Path, nargs="?", default=Path("sources"),
-                       help="the sources folder (default: sources)")
-    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    build.add_argument(
+        "sources",
+        type=Path,
+        nargs="?",
+        default=Path("sources"),
+        help="the sources folder (default: sources)",
+    )
+    build.add_argument(
+        "--out", type=Path, default=Path("build"), help="output folder (default: build)"
+    )
     build.add_argument("--no-validate", action="store_true", help="skip the tei_all check (faster)")
     build.set_defaults(run=_build, site=True)
 
@@ -80,7 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--out", type=Path, default=Path("build/site"))
     render.set_defaults(run=_render)
 
-    validate = commands.add_parser("validate", parents=[common], help="check TEI files against tei_all")
+    validate = commands.add_parser(
+        "validate", parents=[common], help="check TEI files against tei_all"
+    )
     validate.add_argument("tei", type=Path, nargs="+", help="TEI files or folders of them")
     validate.set_defaults(run=_validate)
 
@@ -96,16 +111,19 @@ def _build(args: argparse.Namespace) -> list[Diagnostic]:
     options = BuildOptions(args.sources, args.out, site=args.site, validate=not args.no_validate)
     result = build_edition(options, progress=_progress)
     what = "tei/ and site/" if args.site else "tei/"
-    print(f"edition: built {len(result.converted) + len(result.imported)} documents into "
-          f"{display_path(args.out)}/ ({what})", file=sys.stderr)
+    print(
+        f"edition: built {len(result.converted) + len(result.imported)} documents into "
+        f"{display_path(args.out)}/ ({what})",
+        file=sys.stderr,
+    )
     return result.diagnostics
 
 
 def _render(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.atomic import replace_dir, staging_dir
-    from edition.pipeline import configure
-    from edition.diagnostics import Diagnostics
     from edition.config import EditionConfig
+    from edition.diagnostics import Diagnostics
+    from edition.pipeline import configure
     from edition.render import render_site
 
     report = Diagnostics()
@@ -138,8 +156,11 @@ def _init(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.scaffold import init_edition
 
     created = init_edition(args.folder)
-    print(f"edition: created {len(created)} files in {args.folder}/; "
-          f"build it with: edition build {args.folder} --out build", file=sys.stderr)
+    print(
+        f"edition: created {len(created)} files in {args.folder}/; "
+        f"build it with: edition build {args.folder} --out build",
+        file=sys.stderr,
+    )
     return []
 
 

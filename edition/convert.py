@@ -41,8 +41,13 @@ class Converted:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def convert_document(source: Source, name: str, config: EditionConfig,
-                     detectors: Sequence[Registered], release_date: str = "") -> Converted:
+def convert_document(
+    source: Source,
+    name: str,
+    config: EditionConfig,
+    detectors: Sequence[Registered],
+    release_date: str = "",
+) -> Converted:
     """Convert ``source`` (the text of ``texts/<name>.txt``) to TEI under the edition's settings."""
     meta = config.document(name)
     blocks = tuple(split_blocks(source.text))
@@ -98,7 +103,9 @@ def page_range(body: etree._Element, first_page: str = "") -> tuple[str, str]:
     if not pages:
         return first_page, first_page
     if not first_page:
-        first_page = str(int(pages[0]) - 1) if pages[0].isdigit() and int(pages[0]) > 1 else pages[0]
+        first_page = (
+            str(int(pages[0]) - 1) if pages[0].isdigit() and int(pages[0]) > 1 else pages[0]
+        )
     return first_page, pages[-1]
 
 

@@ -19,19 +19,20 @@ from edition.resolve import document_order
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-NSMAP = {None: TEI_NS}
+NSMAP: dict[str | None, str] = {None: TEI_NS}  # TEI as the default namespace
 
 
 def tei(tag: str, attrib: dict[str, str] | None = None, text: str | None = None) -> etree._Element:
     """A new TEI element ``tag`` (local name) with attributes and text."""
-    element = etree.Element(f"{{{TEI_NS}}}{tag}", attrib or {}, nsmap=NSMAP)
+    element = etree.Element(f"{{{TEI_NS}}}{tag}", attrib or {}, nsmap=NSMAP)  # type: ignore[arg-type]
     if text:
         element.text = text
     return element
 
 
-def sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None,
-        text: str | None = None) -> etree._Element:
+def sub(
+    parent: etree._Element, tag: str, attrib: dict[str, str] | None = None, text: str | None = None
+) -> etree._Element:
     element = tei(tag, attrib, text)
     parent.append(element)
     return element
@@ -71,7 +72,11 @@ class Encoder:
 
     def endnotes(self, parent: etree._Element, block: Block) -> None:
         """Endnotes no marker claimed stay at the end, as the source had them: never dropped."""
-        left = [note for note in block.children if (note.label_end, note.end) not in self.consumed_targets]
+        left = [
+            note
+            for note in block.children
+            if (note.label_end, note.end) not in self.consumed_targets
+        ]
         if not left:
             return
         div = sub(parent, "div", {"type": "notes"})
@@ -108,7 +113,7 @@ class Encoder:
         inside = self._outermost(start, end)
         if not inside or any(a.kind != "pb" for a in inside):
             return False
-        gaps = zip((start, *(a.end for a in inside)), (*(a.start for a in inside), end))
+        gaps = zip((start, *(a.end for a in inside)), (*(a.start for a in inside), end), strict=True)
         return not "".join(self.text[s:e] for s, e in gaps).strip()
 
     @staticmethod
@@ -141,10 +146,10 @@ def canonical_page_marker(n: str) -> str:
 
 def build_note(encoder: Encoder, parent: etree._Element, a: Annotation) -> None:
     attrib = {"place": "foot"}
-    if a.attr("n"):
-        attrib["n"] = a.attr("n")
-    if a.attr("rend"):
-        attrib["rend"] = a.attr("rend")
+    # @rend: the marker's own form when it is not @n ("¹²", "[3]"); type="unmarked": no marker printed.
+    for name in ("n", "rend", "type"):
+        if a.attr(name):
+            attrib[name] = a.attr(name)
     note = sub(parent, "note", attrib)
     if a.target:
         encoder.inline(note, *a.target)

@@ -16,7 +16,7 @@ from lxml import etree
 
 from edition import __version__
 from edition.config import DocumentMeta, EditionConfig
-from edition.encode import TEI_NS, XML_NS, sub, tei
+from edition.encode import NSMAP, TEI_NS, XML_NS, sub, tei
 from edition.source import Source
 
 # An ISO date TEI's @when accepts, e.g. "1936", "1936-08", "1936-08-28".
@@ -27,7 +27,9 @@ ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 class HeaderFacts:
     """What conversion learned that the header states."""
 
-    title: str  # the document's title: from its metadata, else its first heading, else its file name
+    title: (
+        str  # the document's title: from its metadata, else its first heading, else its file name
+    )
     file_name: str
     url: str = ""  # the document's permalink, when the edition has a base URL
     first_page: str = ""
@@ -36,8 +38,9 @@ class HeaderFacts:
     editorial: tuple[tuple[str, str], ...] = ()  # (editorialDecl element, sentence) per detector
 
 
-def build_header(config: EditionConfig, meta: DocumentMeta, source: Source,
-                 facts: HeaderFacts) -> etree._Element:
+def build_header(
+    config: EditionConfig, meta: DocumentMeta, source: Source, facts: HeaderFacts
+) -> etree._Element:
     header = tei("teiHeader")
     file_desc = sub(header, "fileDesc")
     _title_stmt(sub(file_desc, "titleStmt"), config, meta, facts)
@@ -51,12 +54,18 @@ def build_header(config: EditionConfig, meta: DocumentMeta, source: Source,
     change = {"who": "#auto"}
     if facts.release_date:
         change["when"] = facts.release_date
-    sub(revision, "change", change, f"Converted from plain text ({facts.file_name}) by edition {__version__}.")
+    sub(
+        revision,
+        "change",
+        change,
+        f"Converted from plain text ({facts.file_name}) by edition {__version__}.",
+    )
     return header
 
 
-def _title_stmt(stmt: etree._Element, config: EditionConfig, meta: DocumentMeta,
-                facts: HeaderFacts) -> None:
+def _title_stmt(
+    stmt: etree._Element, config: EditionConfig, meta: DocumentMeta, facts: HeaderFacts
+) -> None:
     sub(stmt, "title", text=facts.title)
     if meta.author:
         sub(stmt, "author", text=meta.author)
@@ -70,8 +79,9 @@ def _title_stmt(stmt: etree._Element, config: EditionConfig, meta: DocumentMeta,
     sub(resp, "name", text=f"edition {__version__}")
 
 
-def _publication_stmt(stmt: etree._Element, config: EditionConfig, meta: DocumentMeta,
-                      facts: HeaderFacts) -> None:
+def _publication_stmt(
+    stmt: etree._Element, config: EditionConfig, meta: DocumentMeta, facts: HeaderFacts
+) -> None:
     sub(stmt, "publisher", text=config.publisher or config.title)
     if facts.url:
         sub(stmt, "idno", {"type": "URI"}, facts.url)
@@ -90,7 +100,11 @@ def _source_desc(desc: etree._Element, meta: DocumentMeta, facts: HeaderFacts) -
     bibl = sub(desc, "bibl")
     bibl.text = meta.source or f"Plain-text transcription {facts.file_name}."
     if facts.first_page:
-        scope = {"unit": "page", "from": facts.first_page, "to": facts.last_page or facts.first_page}
+        scope = {
+            "unit": "page",
+            "from": facts.first_page,
+            "to": facts.last_page or facts.first_page,
+        }
         sub(bibl, "biblScope", scope)
 
 
@@ -127,9 +141,10 @@ def _reading_note(source: Source) -> str:
     return f"The source text was read as UTF-8 and normalized to Unicode NFC ({done})."
 
 
-def tei_document(doc_id: str, language: str, header: etree._Element,
-                 body: etree._Element) -> etree._Element:
-    root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap={None: TEI_NS})
+def tei_document(
+    doc_id: str, language: str, header: etree._Element, body: etree._Element
+) -> etree._Element:
+    root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap=NSMAP)  # type: ignore[arg-type]
     root.set(f"{{{XML_NS}}}id", doc_id)
     root.set(f"{{{XML_NS}}}lang", language)
     root.append(header)

@@ -15,6 +15,7 @@ Any error before phase 6 leaves the previous output untouched.
 from __future__ import annotations
 
 import datetime
+import difflib
 import os
 import shutil
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from edition.config_load import load_edition_config
 from edition.convert import Converted, convert_document
 from edition.corrections import load_corrections
 from edition.detectors import default_detectors, detector_defaults
-from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error
+from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
 from edition.persons import load_persons
 from edition.source import read_source
@@ -71,15 +72,22 @@ def release_date(config: EditionConfig) -> str:
 def configure(sources: Path, report: Diagnostics) -> EditionConfig:
     """Read and check the three YAML files; every problem goes to ``report``."""
     if not sources.is_dir():
-        raise EditionError([error(display_path(sources), 0, 0, "no such sources folder", "build.sources")])
+        raise EditionError(
+            [error(display_path(sources), 0, 0, "no such sources folder", "build.sources")]
+        )
     defaults = detector_defaults(default_detectors())
     config, found = load_edition_config(
-        sources / "edition.yaml", display_path(sources / "edition.yaml"), sources.resolve().name, defaults
+        sources / "edition.yaml",
+        display_path(sources / "edition.yaml"),
+        sources.resolve().name,
+        defaults,
     )
     report.extend(found)
     _, found = load_persons(sources / "persons.yaml", display_path(sources / "persons.yaml"))
     report.extend(found)
-    _, found = load_corrections(sources / "corrections.yaml", display_path(sources / "corrections.yaml"))
+    _, found = load_corrections(
+        sources / "corrections.yaml", display_path(sources / "corrections.yaml")
+    )
     report.extend(found)
     return config
 
@@ -89,18 +97,51 @@ def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]
     texts = sorted((sources / "texts").glob("*.txt"))
     imported = sorted((sources / "tei").glob("*.xml"))
     if not texts and not imported:
-        report.add(error(display_path(sources), 0, 0,
-                         "no texts: put plain-text documents in texts/*.txt", "build.no-texts"))
+        report.add(
+            error(
+                display_path(sources),
+                0,
+                0,
+                "no texts: put plain-text documents in texts/*.txt",
+                "build.no-texts",
+            )
+        )
     owners: dict[str, Path] = {}
     for path in [*texts, *imported]:
         doc_id = document_id(path.stem)
         if doc_id in owners:
-            report.add(error(display_path(path), 0, 0,
-                             f"gets the document id {doc_id!r}, as {display_path(owners[doc_id])} "
-                             "does; rename one of them", "build.duplicate-id"))
+            report.add(
+                error(
+                    display_path(path),
+                    0,
+                    0,
+                    f"gets the document id {doc_id!r}, as {display_path(owners[doc_id])} "
+                    "does; rename one of them",
+                    "build.duplicate-id",
+                )
+            )
         else:
             owners[doc_id] = path
     return texts, imported
+
+
+def check_document_keys(config: EditionConfig, texts: list[Path], display: str) -> list[Diagnostic]:
+    """A ``documents:`` entry that names no text is probably a typo: warn, with a guess."""
+    stems = [path.stem for path in texts]
+    problems = []
+    for name in sorted(set(config.documents) - set(stems)):
+        guess = difflib.get_close_matches(name, stems, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        problems.append(
+            warning(
+                display,
+                0,
+                0,
+                f"documents.{name}: no texts/{name}.txt{hint}",
+                "config.documents.unknown",
+            )
+        )
+    return problems
 
 
 def convert_all(texts: list[Path], config: EditionConfig, report: Diagnostics) -> list[Converted]:
@@ -120,7 +161,9 @@ def convert_all(texts: list[Path], config: EditionConfig, report: Diagnostics) -
     return converted
 
 
-def build_edition(options: BuildOptions, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+def build_edition(
+    options: BuildOptions, progress: Callable[[str], None] = lambda _: None
+) -> BuildResult:
     """Build ``options.sources`` into ``options.out``; raise `EditionError` with every error found.
 
     Warnings are returned in the result. On any error nothing under ``options.out`` changes.
@@ -128,7 +171,11 @@ def build_edition(options: BuildOptions, progress: Callable[[str], None] = lambd
     report = Diagnostics()
     config = configure(options.sources, report)
     texts, imported = discover(options.sources, report)
-    report.raise_if_errors()
+    report.extend(
+        check_document_keys(config, texts, display_path(options.sources / "edition.yaml"))
+    )
+    # Convert even after configuration errors (the loaders stand defaults in for bad values),
+    # so that one run reports the problems of every file.
     progress(f"converting {len(texts)} texts")
     result = BuildResult(config, convert_all(texts, config, report), imported)
     report.extend(_check_imported(imported))

@@ -18,7 +18,13 @@ from lxml import etree
 from edition.encode import TEI_NS, canonical_page_marker
 
 # Elements that stand apart from their neighbours as blocks of text.
-BLOCKS = frozenset({"head", "p", "item", "list", "div", "lg", "l", "table", "row", "opener", "closer"})
+BLOCKS = frozenset(
+    {"head", "p", "item", "list", "div", "lg", "l", "table", "row", "opener", "closer"}
+)
+
+# The readings a choice offers that each text leaves out.
+HIDDEN_DIPLOMATIC = frozenset({"reg", "corr", "expan"})
+HIDDEN_NORMALIZED = frozenset({"orig", "sic", "abbr"})
 
 # A run of whitespace, which the lossless check lets differ in length or kind.
 WHITESPACE = re.compile(r"\s+")
@@ -46,7 +52,9 @@ class _Reading:
             return
         if local == "pb":
             if self.diplomatic:
-                self.parts.append(element.get("rend") or canonical_page_marker(element.get("n", "")))
+                self.parts.append(
+                    element.get("rend") or canonical_page_marker(element.get("n", ""))
+                )
             return
         if local == "lb":
             self.parts.append("\n")
@@ -54,9 +62,10 @@ class _Reading:
         if local == "note":
             self.note(element)
             return
-        if local in ("reg", "corr") and self.diplomatic or local in ("orig", "sic") and not self.diplomatic:
-            if element.getparent() is not None and etree.QName(element.getparent()).localname == "choice":
-                return
+        if local in (HIDDEN_DIPLOMATIC if self.diplomatic else HIDDEN_NORMALIZED) and _in_choice(
+            element
+        ):
+            return
         block = local in BLOCKS
         if block:
             self.parts.append("\n\n")
@@ -66,8 +75,8 @@ class _Reading:
 
     def note(self, element: etree._Element) -> None:
         place, n = element.get("place", ""), element.get("n", "")
-        if place != "end" and self.diplomatic and n:
-            self.parts.append(n)
+        if place != "end" and self.diplomatic and element.get("type") != "unmarked":
+            self.parts.append(element.get("rend") or n)  # the marker as printed
         inner = _Reading(self.diplomatic)
         inner.text(element)
         self.notes.append((place, n, "".join(inner.parts).strip()))
@@ -86,6 +95,11 @@ class _Reading:
             label = int(n) if place == "end" and n.isdigit() else next(free)
             numbered.append((label, body))
         return "\n\n" + "\n".join(f"  {label}. {body}" for label, body in sorted(numbered))
+
+
+def _in_choice(element: etree._Element) -> bool:
+    parent = element.getparent()
+    return parent is not None and etree.QName(parent).localname == "choice"
 
 
 def diplomatic_text(root: etree._Element) -> str:
@@ -121,9 +135,12 @@ def first_difference(source: str, reading: str) -> int | None:
     src_tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", source)]
     out_tokens = re.findall(r"\S+|\s+", reading.strip())
     out_words = [t for t in out_tokens if not t.isspace()]
-    for (offset, word), other in zip(src_tokens, out_words):
+    for (offset, word), other in zip(src_tokens, out_words, strict=False):
         if word != other:
-            prefix = next((i for i, (a, b) in enumerate(zip(word, other)) if a != b), min(len(word), len(other)))
+            prefix = next(
+                (i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b),
+                min(len(word), len(other)),
+            )
             return offset + prefix
     if len(src_tokens) > len(out_words):
         return src_tokens[len(out_words)][0]

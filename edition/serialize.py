@@ -11,10 +11,40 @@ from lxml import etree
 
 # Elements whose children are blocks or header fields: whitespace between them means nothing.
 CONTAINERS = frozenset(
-    """TEI teiCorpus teiHeader fileDesc titleStmt respStmt publicationStmt availability
-    sourceDesc encodingDesc editorialDecl correction normalization hyphenation segmentation
-    interpretation tagsDecl profileDesc langUsage creation revisionDesc listChange standOff
-    listPerson person text front body back div list listBibl""".split()
+    [
+        "TEI",
+        "teiCorpus",
+        "teiHeader",
+        "fileDesc",
+        "titleStmt",
+        "respStmt",
+        "publicationStmt",
+        "availability",
+        "sourceDesc",
+        "encodingDesc",
+        "editorialDecl",
+        "correction",
+        "normalization",
+        "hyphenation",
+        "segmentation",
+        "interpretation",
+        "tagsDecl",
+        "profileDesc",
+        "langUsage",
+        "creation",
+        "revisionDesc",
+        "listChange",
+        "standOff",
+        "listPerson",
+        "person",
+        "text",
+        "front",
+        "body",
+        "back",
+        "div",
+        "list",
+        "listBibl",
+    ]
 )
 
 

@@ -22,9 +22,10 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # e.g. "\x00", "\x0b" (vertical tab), "\x1b" (escape)
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-# Encodings we accept without asking: a detector's guess only if it is one of these
-# (a guess like "cp1250" for three bytes of Latin-1 is worse than refusing).
-PLAUSIBLE_LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15", "utf_16", "mac_roman")
+# The legacy encodings we detect: the ones editors' Western transcriptions come in.
+# Letting the detector guess among all (it took French cp1252 for Slovak cp1250)
+# gives mojibake; among these few it either fits or refuses.
+PLAUSIBLE_LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "utf_16", "mac_roman"]
 
 
 @dataclass(frozen=True)
@@ -122,15 +123,17 @@ def read_source(path: Path, display: str | None = None) -> tuple[Source, list[Di
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise EditionError([error(shown, 0, 0, f"cannot read: {exc.strerror}", "source.read")])
+        raise EditionError(
+            [error(shown, 0, 0, f"cannot read: {exc.strerror}", "source.read")]
+        ) from None
     return decode_source(data, shown)
 
 
 def _decode_legacy(data: bytes, exc: UnicodeDecodeError, path: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes  # imported late: rarely needed, slow to load
 
-    best = from_bytes(data).best()
-    if best is not None and best.encoding in PLAUSIBLE_LEGACY_ENCODINGS and "\x00" not in str(best):
+    best = from_bytes(data, cp_isolation=PLAUSIBLE_LEGACY_ENCODINGS).best()
+    if best is not None and "\x00" not in str(best):
         return str(best), best.encoding.replace("_", "-")
     head = data[: exc.start].decode("utf-8")
     line = head.count("\n") + 1
@@ -152,7 +155,15 @@ def _decode_legacy(data: bytes, exc: UnicodeDecodeError, path: str) -> tuple[str
 
 def _raise_binary(text: str, path: str) -> None:
     raise EditionError(
-        [error(path, 0, 0, "looks like a binary file (it contains NUL bytes), not text", "source.binary")]
+        [
+            error(
+                path,
+                0,
+                0,
+                "looks like a binary file (it contains NUL bytes), not text",
+                "source.binary",
+            )
+        ]
     )
 
 

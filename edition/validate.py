@@ -24,7 +24,9 @@ from edition.diagnostics import Diagnostic, error
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
 
 # A line of Jing's output, e.g. "/tmp/x.xml:19:26: error: element "foo" not allowed here".
-JING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<kind>error|fatal|warning): (?P<message>.*)$")
+JING_LINE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<kind>error|fatal|warning): (?P<message>.*)$"
+)
 MESSAGE_LIMIT = 300  # Jing lists every element it expected; a reader needs the first few
 
 
@@ -42,12 +44,28 @@ def parse_untrusted(path: Path, display: str) -> tuple[etree._ElementTree | None
     try:
         tree = etree.parse(str(path), safe_parser())
     except etree.XMLSyntaxError as exc:
-        return None, [error(display, exc.lineno or 0, exc.offset or 0, f"not well-formed XML: {exc.msg}", "xml.syntax")]
+        return None, [
+            error(
+                display,
+                exc.lineno or 0,
+                exc.offset or 0,
+                f"not well-formed XML: {exc.msg}",
+                "xml.syntax",
+            )
+        ]
     except OSError as exc:
         return None, [error(display, 0, 0, f"cannot read: {exc}", "xml.read")]
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        return None, [error(display, 1, 1, "has a DOCTYPE declaration; TEI needs none, and entities "
-                            "could read files or expand without end, so it is refused", "xml.doctype")]
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        return None, [
+            error(
+                display,
+                1,
+                1,
+                "has a DOCTYPE declaration; TEI needs none, and entities "
+                "could read files or expand without end, so it is refused",
+                "xml.doctype",
+            )
+        ]
     return tree, []
 
 
@@ -63,8 +81,13 @@ def validate_tree(tree: etree._Element | etree._ElementTree, display: str) -> li
     if schema.validate(tree):
         return []
     return [
-        error(display, entry.line, entry.column + 1 if entry.column >= 0 else 0,
-              _shorten(entry.message), "validate.tei")
+        error(
+            display,
+            entry.line,
+            entry.column + 1 if entry.column >= 0 else 0,
+            _shorten(entry.message),
+            "validate.tei",
+        )
         for entry in schema.error_log
     ]
 
@@ -95,8 +118,9 @@ def validate_files(paths: Sequence[Path], display: Callable[[Path], str] = str) 
     return problems
 
 
-def _validate_with_jing(java: str, jar: str, paths: Sequence[Path],
-                        display: Callable[[Path], str]) -> list[Diagnostic]:
+def _validate_with_jing(
+    java: str, jar: str, paths: Sequence[Path], display: Callable[[Path], str]
+) -> list[Diagnostic]:
     shown = {str(path): display(path) for path in paths}
     command = [java, "-jar", jar, str(schema_path()), *shown]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -105,11 +129,25 @@ def _validate_with_jing(java: str, jar: str, paths: Sequence[Path],
         match = JING_LINE.match(line)
         if match and match["kind"] != "warning":
             where = shown.get(match["path"], match["path"])
-            problems.append(error(where, int(match["line"]), int(match["col"]),
-                                  _shorten(match["message"]), "validate.tei"))
+            problems.append(
+                error(
+                    where,
+                    int(match["line"]),
+                    int(match["col"]),
+                    _shorten(match["message"]),
+                    "validate.tei",
+                )
+            )
     if run.returncode and not problems:
-        problems.append(error(str(paths[0]), 0, 0, f"Jing failed: {run.stderr.strip()[:MESSAGE_LIMIT]}",
-                              "validate.engine"))
+        problems.append(
+            error(
+                str(paths[0]),
+                0,
+                0,
+                f"Jing failed: {run.stderr.strip()[:MESSAGE_LIMIT]}",
+                "validate.engine",
+            )
+        )
     return problems
 
 

@@ -1,0 +1,43 @@
+"""Swapping an output folder in one step, and recovering from a crash between steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from edition.atomic import recover, replace_dir, staging_dir
+
+
+def fill(folder: Path, text: str) -> Path:
+    (folder / "index.html").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_first_build_moves_the_staged_folder_in(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    replace_dir(fill(staging_dir(target), "new"), target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "new"
+
+
+def test_replacing_leaves_only_the_new_output(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    replace_dir(fill(staging_dir(target), "old"), target)
+    replace_dir(fill(staging_dir(target), "new"), target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_crash_between_renames_is_recovered(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    previous = tmp_path / ".site.previous"
+    previous.mkdir()
+    fill(previous, "old")
+    recover(target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_stale_staging_folders_of_a_killed_build_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    stale = tmp_path / ".site.new-abc"
+    stale.mkdir()
+    fresh = staging_dir(target)
+    assert not stale.exists() and fresh.exists()

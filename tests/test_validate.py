@@ -1,0 +1,61 @@
+"""Validation against tei_all and the safe parsing of XML from elsewhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from edition.schema import SCHEMA_SHA256, _sha256
+from edition.validate import parse_untrusted, validate_files
+
+VALID = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
+<publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>
+<text><body><p>Text</p></body></text></TEI>
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_cached_schema_is_the_official_one(tei_schema: Path) -> None:
+    assert _sha256(tei_schema.read_bytes()) == SCHEMA_SHA256
+
+
+def test_a_valid_file_passes(tei_schema: Path, tmp_path: Path) -> None:
+    assert validate_files([write(tmp_path, "ok.xml", VALID)]) == []
+
+
+def test_an_invalid_element_is_located(tei_schema: Path, tmp_path: Path) -> None:
+    bad = write(tmp_path, "bad.xml", VALID.replace("<p>Text</p>", "<p>Text<foo/></p>"))
+    problems = validate_files([bad], lambda p: "tei/bad.xml")
+    assert problems and all(d.path == "tei/bad.xml" and d.code == "validate.tei" for d in problems)
+    assert problems[0].line == 4 and "foo" in problems[0].message
+
+
+def test_an_entity_bomb_is_refused_unexpanded(tmp_path: Path) -> None:
+    bomb = write(
+        tmp_path,
+        "bomb.xml",
+        '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>\n<lolz>&lol2;</lolz>\n',
+    )
+    tree, problems = parse_untrusted(bomb, "bomb.xml")
+    assert tree is None and [d.code for d in problems] == ["xml.doctype"]
+
+
+def test_external_entities_are_never_read(tmp_path: Path) -> None:
+    secret = write(tmp_path, "secret.txt", "TOP SECRET")
+    xxe = write(
+        tmp_path, "xxe.xml", f'<!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]><r>&x;</r>'
+    )
+    tree, problems = parse_untrusted(xxe, "xxe.xml")
+    assert tree is None and "TOP SECRET" not in problems[0].message
+
+
+def test_not_well_formed_is_located(tmp_path: Path) -> None:
+    broken = write(tmp_path, "broken.xml", "<TEI>\n<p>unclosed\n</TEI>")
+    _, problems = parse_untrusted(broken, "broken.xml")
+    assert problems[0].code == "xml.syntax" and problems[0].line == 3
