@@ -19,10 +19,12 @@ CONFIG = EditionConfig(
 
 
 def header(
-    meta: DocumentMeta = DocumentMeta(), source: Source | None = None, **facts: str
+    meta: DocumentMeta | None = None, source: Source | None = None, **facts: str
 ) -> etree._Element:
     made = HeaderFacts(**{"title": "A Letter", "file_name": "letter.txt", **facts})
-    return build_header(CONFIG, meta, source or Source("letter.txt", "text"), made)
+    return build_header(
+        CONFIG, meta or DocumentMeta(), source or Source("letter.txt", "text"), made
+    )
 
 
 def test_title_editors_and_the_machine_are_in_the_title_statement() -> None:
