@@ -160,3 +160,19 @@ def test_any_text_comes_back_as_text_and_never_as_markup(before: str, inside: st
     page = lxml.html.fragment_fromstring(render_body(body).body)
     assert [e.tag for e in page.iter()] == ["div", "p", "span"]
     assert page.text_content() == before + inside
+
+
+def test_source_note_head_is_a_label_and_the_title_head_is_the_h1() -> None:
+    from lxml import etree as _etree
+
+    from edition.render.html import render_body
+
+    body = _etree.fromstring(
+        '<body xmlns="http://www.tei-c.org/ns/1.0"><div>'
+        '<head type="source-note" xml:id="h1">861.00/11630: Telegram</head>'
+        '<head xml:id="h2">The Chargé to the Secretary</head><p>Text</p></div></body>'
+    )
+    html = str(render_body(body).body)
+    label, title = html.split("<h1", 1)
+    assert 'class="head-source-note"' in label and 'id="h1"' in label
+    assert "The Chargé to the Secretary" in title

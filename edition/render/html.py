@@ -242,6 +242,14 @@ def render_paragraph(r: _Renderer, el: etree._Element, out: Html) -> Html:
 
 def render_head(r: _Renderer, el: etree._Element, out: Html) -> Html:
     parent = el.getparent()
+    if el.get("type") == "source-note":
+        # A file-number line ("861.00/11630: Telegram") labels the document; it is not its title.
+        made = etree.SubElement(out, "p", {"class": "head-source-note"})
+        r.children(el, made)
+        xml_id = el.get(XML_ID)
+        if xml_id:
+            _permalink(made, xml_id, "heading")
+        return made
     if parent is None or _local(parent) not in DIV_LEVELS:
         made = etree.SubElement(out, "div", {"class": "head"})
         r.children(el, made)
