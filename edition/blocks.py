@@ -36,6 +36,8 @@ BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 # An endnote line of the text view, e.g. "  2. Not printed; it asked …" (label "2.").
 ENDNOTE_LINE = re.compile(r"[ \t]*(\d{1,4})\.[ \t]+\S")
+# The same, indented as the text view sets its endnotes, e.g. "  1. This decree was adopted …".
+INDENTED_ENDNOTE = re.compile(r"[ \t]+\d{1,4}\.[ \t]+\S")
 
 # A FRUS source note: a file number line, e.g. "861.00/11630: Telegram", "File No. 861.51/146".
 SOURCE_NOTE = re.compile(
@@ -145,9 +147,7 @@ def _endnote_start(text: str, groups: list[tuple[int, int]]) -> int:
     the first label being 1 — the text view renumbers its endnotes 1..k.
     """
     first = len(groups)
-    while first > 0 and all(
-        ENDNOTE_LINE.match(text, s) for s, _ in _lines(text, *groups[first - 1])
-    ):
+    while first > 0 and _is_endnote_group(text, *groups[first - 1]):
         first -= 1
     while first < len(groups):
         match = ENDNOTE_LINE.match(text, groups[first][0])
@@ -157,11 +157,26 @@ def _endnote_start(text: str, groups: list[tuple[int, int]]) -> int:
     return first
 
 
+def _is_endnote_group(text: str, start: int, end: int) -> bool:
+    """Every line is a numbered note, or the group opens with an indented one (``"  1. …"``).
+
+    In the second case the lines after a note's first are the rest of its body (a
+    note quoting a decree over several lines).
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    if INDENTED_ENDNOTE.match(text, line_start):
+        return True
+    return all(ENDNOTE_LINE.match(text, s) for s, _ in _lines(text, start, end))
+
+
 def _endnote_block(text: str, groups: list[tuple[int, int]]) -> Block:
-    notes = []
+    notes: list[Block] = []
     for group in groups:
         for start, end in _lines(text, *group):
             match = ENDNOTE_LINE.match(text, start)
-            assert match  # _endnote_start checked every line
-            notes.append(Block("endnote", start, end, label_end=match.end() - 1))
+            if match or not notes:
+                assert match  # _endnote_start checked that a group opens with a note
+                notes.append(Block("endnote", start, end, label_end=match.end() - 1))
+            else:  # a further line of the note before
+                notes[-1] = Block("endnote", notes[-1].start, end, label_end=notes[-1].label_end)
     return Block("notes", groups[0][0], groups[-1][1], tuple(notes))
