@@ -53,10 +53,14 @@ def convert_document(
     blocks = tuple(split_blocks(source.text))
     diagnostics: list[Diagnostic] = []
     ranked: list[tuple[int, Annotation]] = []
+    editorial: list[tuple[str, str]] = []  # what each detector that ran says it did, for the header
     for entry in detectors:
         options = config.detector(entry.name)
         if not options.enabled:
             continue
+        said = getattr(entry.detector, "editorial", None)
+        if said:
+            editorial.append(said)
         merged = {**entry.detector.defaults, **options.options}
         detection = entry.detector.detect(DetectionContext(source, blocks, meta, merged))
         ranked.extend((entry.priority, a) for a in detection.annotations)
@@ -74,6 +78,7 @@ def convert_document(
         first_page=first_page,
         last_page=last_page,
         release_date=release_date,
+        editorial=tuple(editorial),
     )
     header = build_header(config, meta, source, facts)
     root = tei_document(doc_id, meta.language or config.language, header, body)

@@ -29,7 +29,7 @@ class DetectionContext:
 
     source: Source
     blocks: tuple[Block, ...]
-    meta: DocumentMeta = DocumentMeta()
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
@@ -61,6 +61,7 @@ class Registered:
 
 def default_detectors() -> tuple[Registered, ...]:
     """The built-in detectors, highest priority first."""
+    from edition.detectors.footnotes import FootnoteDetector
     from edition.detectors.pages import PageBreakDetector
 
     return (
@@ -69,6 +70,12 @@ def default_detectors() -> tuple[Registered, ...]:
             100,
             "a page marker is the printed edition's own apparatus: nothing inside it is a note, "
             "a name or an error",
+        ),
+        Registered(
+            FootnoteDetector(),
+            90,
+            "a footnote marker is apparatus too: the digits glued to a word are a number, not "
+            "part of a name or an OCR error",
         ),
     )
 
