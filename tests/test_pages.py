@@ -151,3 +151,7 @@ def test_page_range_starts_on_the_page_before_the_first_break() -> None:
     scope = root.find(".//tei:sourceDesc//tei:biblScope", NS)
     assert scope is not None
     assert (scope.get("from"), scope.get("to")) == ("300", "302")
+
+
+def test_an_abbreviation_in_brackets_is_not_an_unclosed_marker() -> None:
+    assert detect("He left [p.m. time] at once.") == Detection()

@@ -50,7 +50,10 @@ def marker_patterns(options: Mapping[str, Any]) -> tuple[re.Pattern[str], re.Pat
     opening = rf"\[(?:{label})[ \t\u00a0]?(?P<n>{numbers})"
     custom = str(options.get("pattern") or "")
     marker = re.compile(custom) if custom else re.compile(rf"{opening}\]")
-    unclosed = re.compile(rf"{opening}(?![\w\]])")
+    # Unclosed: an arabic number, or a roman one after a space ("[p.m." is no page marker).
+    arabic = ARABIC + (LETTER_SUFFIX if options.get("letter_suffix", True) else "")
+    roman = rf"|[ \t\u00a0](?:{ROMAN})" if options.get("roman", True) else ""
+    unclosed = re.compile(rf"\[(?:{label})(?:[ \t\u00a0]?{arabic}{roman})(?![\w\]])")
     return marker, unclosed
 
 
