@@ -271,3 +271,11 @@ def test_footnotes_can_be_switched_off_in_edition_yaml() -> None:
     config = EditionConfig(title="T", detectors={"footnotes": DetectorOptions(enabled=False)})  # type: ignore[arg-type]
     text = document("The new constitution27 signifies a new era.", "Not printed.")
     assert [place for place, _, _, _ in notes_of(tei(text, config))] == ["end"]
+
+
+def test_when_no_marker_matches_an_ordinary_note_stays_among_the_endnotes() -> None:
+    text = document("Your 18927 and 190 were received.", "Not printed.")
+    found = detect(text)
+    assert found.annotations == ()
+    assert sorted(d.code for d in found.diagnostics) == ["footnotes.count", "footnotes.unmatched"]
+    assert [place for place, _, _, _ in notes_of(tei(text))] == ["end"]

@@ -195,7 +195,10 @@ class FootnoteDetector:
                 found.append(Annotation(marker.start, marker.end, "note", attrs, target, self.name))
                 continue
             body = source.text[note.start : note.end]
-            if heading is not None and all(
+            # On the heading when the order allows it and the note reads like one whose marker
+            # sat in a dropped dateline, or other notes matched (so the text was read right);
+            # when nothing matched, the note stays where the source had it.
+            if heading is not None and (note.unmarked or matches) and all(
                 (c.end <= heading) if i < note.index else (c.start >= heading)
                 for i, c in matches.items()
             ):
