@@ -127,7 +127,9 @@ def _render(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.render import render_site
 
     report = Diagnostics()
-    config = configure(args.sources, report) if args.sources else EditionConfig(title="TEI edition")
+    config = (
+        configure(args.sources, report)[0] if args.sources else EditionConfig(title="TEI edition")
+    )
     report.raise_if_errors()
     stage = staging_dir(args.out)
     try:

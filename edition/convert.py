@@ -20,7 +20,7 @@ from lxml import etree
 from edition.annotations import Annotation
 from edition.blocks import split_blocks
 from edition.config import EditionConfig
-from edition.detectors import DetectionContext, Registered
+from edition.detectors import DetectionContext, Registered, Registers
 from edition.diagnostics import Diagnostic
 from edition.encode import TEI_NS, Encoder
 from edition.header import HeaderFacts, build_header, tei_document
@@ -47,6 +47,7 @@ def convert_document(
     config: EditionConfig,
     detectors: Sequence[Registered],
     release_date: str = "",
+    registers: Registers | None = None,
 ) -> Converted:
     """Convert ``source`` (the text of ``texts/<name>.txt``) to TEI under the edition's settings."""
     meta = config.document(name)
@@ -62,7 +63,8 @@ def convert_document(
         if said:
             editorial.append(said)
         merged = {**entry.detector.defaults, **options.options}
-        detection = entry.detector.detect(DetectionContext(source, blocks, meta, merged))
+        context = DetectionContext(source, blocks, meta, merged, registers or Registers(), name)
+        detection = entry.detector.detect(context)
         ranked.extend((entry.priority, a) for a in detection.annotations)
         diagnostics.extend(detection.diagnostics)
     kept, _dropped = resolve(ranked)

@@ -48,21 +48,33 @@ class Encoder:
         self.consumed_targets = frozenset(consumed)
 
     def body(self, blocks: Sequence[Block]) -> etree._Element:
+        """``body/div[@type='document']``; a heading after text opens a section of its own.
+
+        TEI lets a heading stand only at the top of a division, so a heading mid-document
+        (an enclosure's ``[Inclosure 1 in No. 300.]``) starts a nested ``div``.
+        """
         body = tei("body")
-        div = sub(body, "div", {"type": "document"})
+        document = sub(body, "div", {"type": "document"})
+        current, has_text = document, False
         for block in blocks:
-            self.block(div, block)
+            if block.kind == "notes":
+                self.block(document, block)
+                continue
+            if block.kind == "head" and has_text:
+                current, has_text = sub(document, "div", {"type": "section"}), False
+            has_text = has_text or block.kind != "head"
+            self.block(current, block)
         return body
 
     def block(self, parent: etree._Element, block: Block) -> None:
         if block.kind == "notes":
             self.endnotes(parent, block)
-        elif self._only_milestones(block.start, block.end):
+        elif self._only_page_break(block.start, block.end):
             self.inline(parent, block.start, block.end)
         elif block.kind == "list":
             element = sub(parent, "list")
             for item in block.children:
-                if self._only_milestones(item.start, item.end):
+                if self._only_page_break(item.start, item.end):
                     self.inline(element, item.start, item.end)
                 else:
                     self.inline(sub(element, "item"), item.start, item.end)
@@ -108,13 +120,16 @@ class Encoder:
             reach = max(reach, annotation.end)
         return result
 
-    def _only_milestones(self, start: int, end: int) -> bool:
-        """Whether the span holds nothing but page markers and whitespace (a ``[Page 301]`` line)."""
+    def _only_page_break(self, start: int, end: int) -> bool:
+        """Whether the span holds one page marker and whitespace (a ``[Page 301]`` line).
+
+        Only one: between two milestones set directly in a div or list, the serializer's
+        indentation would add whitespace the source did not have.
+        """
         inside = self._outermost(start, end)
-        if not inside or any(a.kind != "pb" for a in inside):
+        if len(inside) != 1 or inside[0].kind != "pb":
             return False
-        gaps = zip((start, *(a.end for a in inside)), (*(a.start for a in inside), end), strict=True)
-        return not "".join(self.text[s:e] for s, e in gaps).strip()
+        return not (self.text[start : inside[0].start] + self.text[inside[0].end : end]).strip()
 
     @staticmethod
     def _append_text(parent: etree._Element, text: str) -> None:

@@ -27,7 +27,7 @@ from edition.config import EditionConfig
 from edition.config_load import load_edition_config
 from edition.convert import Converted, convert_document
 from edition.corrections import load_corrections
-from edition.detectors import default_detectors, detector_defaults
+from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
 from edition.persons import load_persons
@@ -69,7 +69,7 @@ def release_date(config: EditionConfig) -> str:
     return ""
 
 
-def configure(sources: Path, report: Diagnostics) -> EditionConfig:
+def configure(sources: Path, report: Diagnostics) -> tuple[EditionConfig, Registers]:
     """Read and check the three YAML files; every problem goes to ``report``."""
     if not sources.is_dir():
         raise EditionError(
@@ -83,13 +83,13 @@ def configure(sources: Path, report: Diagnostics) -> EditionConfig:
         defaults,
     )
     report.extend(found)
-    _, found = load_persons(sources / "persons.yaml", display_path(sources / "persons.yaml"))
+    persons, found = load_persons(sources / "persons.yaml", display_path(sources / "persons.yaml"))
     report.extend(found)
-    _, found = load_corrections(
+    corrections, found = load_corrections(
         sources / "corrections.yaml", display_path(sources / "corrections.yaml")
     )
     report.extend(found)
-    return config
+    return config, Registers(persons, corrections)
 
 
 def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]]:
@@ -144,7 +144,9 @@ def check_document_keys(config: EditionConfig, texts: list[Path], display: str) 
     return problems
 
 
-def convert_all(texts: list[Path], config: EditionConfig, report: Diagnostics) -> list[Converted]:
+def convert_all(
+    texts: list[Path], config: EditionConfig, registers: Registers, report: Diagnostics
+) -> list[Converted]:
     detectors = default_detectors()
     date = release_date(config)
     converted = []
@@ -155,7 +157,7 @@ def convert_all(texts: list[Path], config: EditionConfig, report: Diagnostics) -
             report.extend(problem.diagnostics)
             continue
         report.extend(found)
-        result = convert_document(source, path.stem, config, detectors, date)
+        result = convert_document(source, path.stem, config, detectors, date, registers)
         report.extend(result.diagnostics)
         converted.append(result)
     return converted
@@ -169,7 +171,7 @@ def build_edition(
     Warnings are returned in the result. On any error nothing under ``options.out`` changes.
     """
     report = Diagnostics()
-    config = configure(options.sources, report)
+    config, registers = configure(options.sources, report)
     texts, imported = discover(options.sources, report)
     report.extend(
         check_document_keys(config, texts, display_path(options.sources / "edition.yaml"))
@@ -177,7 +179,7 @@ def build_edition(
     # Convert even after configuration errors (the loaders stand defaults in for bad values),
     # so that one run reports the problems of every file.
     progress(f"converting {len(texts)} texts")
-    result = BuildResult(config, convert_all(texts, config, report), imported)
+    result = BuildResult(config, convert_all(texts, config, registers, report), imported)
     report.extend(_check_imported(imported))
     report.raise_if_errors()
 

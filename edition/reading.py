@@ -94,7 +94,9 @@ class _Reading:
         for place, n, body in self.notes:
             label = int(n) if place == "end" and n.isdigit() else next(free)
             numbered.append((label, body))
-        return "\n\n" + "\n".join(f"  {label}. {body}" for label, body in sorted(numbered))
+        return "\n\n" + "\n".join(
+            f"  {label}. {body}" for label, body in sorted(numbered, key=lambda pair: pair[0])
+        )
 
 
 def _in_choice(element: etree._Element) -> bool:

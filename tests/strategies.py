@@ -82,7 +82,14 @@ def sources(draw: st.DrawFn) -> str:
     text = draw(st.sampled_from(["\n\n", "\n \n", "\n\n\n"])).join(blocks)
     if draw(st.booleans()):
         notes = draw(st.lists(lines(), min_size=1, max_size=4))
-        text += "\n\n" + "\n".join(f"  {k}. {body}" for k, body in enumerate(notes, 1))
+        # Mostly 1..k as the text view numbers them; sometimes with gaps and repeats.
+        labels = draw(
+            st.one_of(
+                st.just(list(range(1, len(notes) + 1))),
+                st.lists(st.integers(1, 5), min_size=len(notes), max_size=len(notes)),
+            )
+        )
+        text += "\n\n" + "\n".join(f"  {k}. {body}" for k, body in zip(labels, notes, strict=True))
     return (
         draw(st.sampled_from(["", " ", "\n"])) + text + draw(st.sampled_from(["", "\n", "  \n\n"]))
     )

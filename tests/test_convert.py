@@ -114,3 +114,21 @@ def test_hard_wrapped_paragraph_keeps_its_line_breaks_as_lb() -> None:
 def test_empty_text_gives_a_valid_empty_document(tei_schema: Path) -> None:
     root = etree.fromstring(convert_text("").tei)
     assert validate_tree(root, "empty") == []
+
+
+# Inputs Hypothesis found; each once lost a character.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the\n\n[Page 301][Page 301]",  # two milestones with nothing between them
+        "the\n\nthethethe¹\n\n  1. the\n  2. \x85\n  3. the",  # a note label swallowed as a body line
+        "x¹ y³\n\n  1. a\n  3. b",  # endnote labels with a gap
+        "\n\n  1. thethe\n  1. the",  # a repeated label, the notes in their own order
+        "the\nthe\n\n861.00/11630",  # a heading after text (it opens a section)
+    ],
+)
+def test_found_by_hypothesis_stays_lossless(text: str) -> None:
+    converted = convert_text(text)
+    assert [d.code for d in converted.diagnostics if d.is_error] == []
+    reading = diplomatic_text(etree.fromstring(converted.tei))
+    assert reading.split() == text.split()

@@ -19,8 +19,18 @@ from typing import Any, ClassVar, Protocol
 from edition.annotations import Annotation
 from edition.blocks import Block
 from edition.config import DocumentMeta
+from edition.corrections import Corrections
 from edition.diagnostics import Diagnostic
+from edition.persons import Personography
 from edition.source import Source
+
+
+@dataclass(frozen=True)
+class Registers:
+    """The editor's registers, shared by every document: who is who, and which readings stand."""
+
+    persons: Personography = field(default_factory=Personography)
+    corrections: Corrections = field(default_factory=Corrections)
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,8 @@ class DetectionContext:
     blocks: tuple[Block, ...]
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    registers: Registers = field(default_factory=Registers)
+    name: str = ""  # the text's file stem, as documents: and corrections.yaml name it
 
 
 @dataclass(frozen=True)

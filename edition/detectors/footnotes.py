@@ -45,7 +45,9 @@ APOSTROPHES = "'\u2019"
 
 # What follows a note marker that ends a sentence, e.g. " The" in "April 29.34 The", or a line end;
 # not a file number's next part, e.g. " Ordnance/12" in "811.24 Ordnance/12".
-SENTENCE_AFTER = re.compile(r"[ \t]*$|[”’\"')]?[ \t]+(?:[A-Z(“\"‘…]|\d+\.)(?![^\s/]*/)", re.MULTILINE)
+SENTENCE_AFTER = re.compile(
+    r"[ \t]*$|[”’\"')]?[ \t]+(?:[A-Z(“\"‘…]|\d+\.)(?![^\s/]*/)", re.MULTILINE
+)
 
 # Superscript digits, e.g. "¹²" in "the treaty¹² of".
 SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
@@ -62,9 +64,7 @@ SYMBOL = re.compile(r"(?<=[^\s*†‡§])[*†‡§](?![*†‡§])(?!\s*\*\s*\*
 PAGE_MARKER = re.compile(r"\[(?:Page|page|Pg\.?|pg\.?|p\.|P\.)\s?[\w]{1,8}\]")
 
 # A month before a day, e.g. "January 2071" = January 20 + note 71 ("Sept. 201" = Sept. 20 + note 1).
-MONTH_BEFORE = re.compile(
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s$"
-)
+MONTH_BEFORE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s$")
 # A year the marker is glued to, e.g. "1930" in "of 193027", "February 27, 193027".
 YEAR = re.compile(r"1[5-9]\d\d")
 # What stands before a year: "of 1930", "in 1930", "February 27, 1930".
@@ -72,7 +72,9 @@ YEAR_BEFORE = re.compile(r"(?:\b(?:of|in|since|from|until|to|and)|\d,)\s$")
 
 # The body of a note whose marker sat in a dateline the text view dropped,
 # e.g. "Telegram in two sections.", "Telegram in three sections; only section 2 is printed."
-UNMARKED_BODY = r"^(?:Telegram|Cablegram|Radiogram|Message|Despatch)s? in [\w-]+ (?:sections|parts)\b"
+UNMARKED_BODY = (
+    r"^(?:Telegram|Cablegram|Radiogram|Message|Despatch)s? in [\w-]+ (?:sections|parts)\b"
+)
 
 DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {
@@ -158,7 +160,7 @@ class FootnoteDetector:
         "Footnote markers (numbers printed after a word, superscripts, and symbols) are matched "
         "in order to the numbered endnotes and encoded as note at the marker, keeping the printed "
         "number in @n; a note whose marker was not printed is placed on the heading "
-        "(type=\"unmarked\") or left among the endnotes.",
+        '(type="unmarked") or left among the endnotes.',
     )
 
     def detect(self, context: DetectionContext) -> Detection:
@@ -166,6 +168,16 @@ class FootnoteDetector:
         if notes_block is None:
             return Detection()
         text = context.source.text
+        labels = [text[c.start : c.label_end].strip().rstrip(".") for c in notes_block.children]
+        if labels != [str(k) for k in range(1, len(labels) + 1)]:
+            # The diplomatic reading relabels moved notes 1..k; with other labels, moving a
+            # note would lose its label, so all stay at the end, as the source has them.
+            message = (
+                f"endnote labels are not 1..{len(labels)} ({', '.join(labels)}); left at the end"
+            )
+            return Detection(
+                (), (context.source.warning(notes_block.start, message, "footnotes.labels"),)
+            )
         options = {**DEFAULTS, **context.options}
         try:
             unmarked = re.compile(str(options["unmarked_body"] or "(?!)"))
@@ -173,15 +185,25 @@ class FootnoteDetector:
             message = f"detectors.footnotes.unmarked_body is not a valid regular expression: {exc}"
             return Detection((), (context.source.warning(0, message, "footnotes.option"),))
         notes = [
-            Endnote(i, child.label_end, child.end, bool(unmarked.search(text[child.label_end : child.end])))
+            Endnote(
+                i,
+                child.label_end,
+                child.end,
+                bool(unmarked.search(text[child.label_end : child.end])),
+            )
             for i, child in enumerate(notes_block.children, start=1)
         ]
         candidates = list(find_candidates(text, context.blocks, options))
         matches = align(notes, candidates)
         return self._annotations(context, notes, matches, notes_block)
 
-    def _annotations(self, context: DetectionContext, notes: Sequence[Endnote],
-                     matches: Mapping[int, Candidate], notes_block: Block) -> Detection:
+    def _annotations(
+        self,
+        context: DetectionContext,
+        notes: Sequence[Endnote],
+        matches: Mapping[int, Candidate],
+        notes_block: Block,
+    ) -> Detection:
         source = context.source
         found: list[Annotation] = []
         diagnostics: list[Diagnostic] = []
@@ -191,50 +213,66 @@ class FootnoteDetector:
             marker = matches.get(note.index)
             if marker is not None:
                 surface = source.text[marker.start : marker.end]
-                attrs = make_attrs({"n": marker.n, "rend": surface if surface != marker.n else None})
+                attrs = make_attrs(
+                    {"n": marker.n, "rend": surface if surface != marker.n else None}
+                )
                 found.append(Annotation(marker.start, marker.end, "note", attrs, target, self.name))
                 continue
             body = source.text[note.start : note.end]
             # On the heading when the order allows it and the note reads like one whose marker
             # sat in a dropped dateline, or other notes matched (so the text was read right);
             # when nothing matched, the note stays where the source had it.
-            if heading is not None and (note.unmarked or matches) and all(
-                (c.end <= heading) if i < note.index else (c.start >= heading)
-                for i, c in matches.items()
+            if (
+                heading is not None
+                and (note.unmarked or matches)
+                and all(
+                    (c.end <= heading) if i < note.index else (c.start >= heading)
+                    for i, c in matches.items()
+                )
             ):
                 n = _inferred_number(note.index, matches)
                 attrs = make_attrs({"n": n, "type": "unmarked"})
                 found.append(Annotation(heading, heading, "note", attrs, target, self.name))
-                diagnostics.append(source.warning(
-                    note.start,
-                    f"endnote {note.index} ({_short(body)}) has no marker in the text; "
-                    "placed on the heading",
-                    "footnotes.unmarked",
-                ))
+                diagnostics.append(
+                    source.warning(
+                        note.start,
+                        f"endnote {note.index} ({_short(body)}) has no marker in the text; "
+                        "placed on the heading",
+                        "footnotes.unmarked",
+                    )
+                )
             else:
-                diagnostics.append(source.warning(
-                    note.start,
-                    f"endnote {note.index} ({_short(body)}) matches no marker in the text; "
-                    "kept among the endnotes",
-                    "footnotes.unmatched",
-                ))
+                diagnostics.append(
+                    source.warning(
+                        note.start,
+                        f"endnote {note.index} ({_short(body)}) matches no marker in the text; "
+                        "kept among the endnotes",
+                        "footnotes.unmatched",
+                    )
+                )
         placed = sum(1 for a in found if a.is_empty)
         if len(matches) + placed != len(notes):
-            diagnostics.append(source.warning(
-                notes_block.start,
-                f"{len(notes)} endnotes but {len(matches)} markers found in the text"
-                + (f" and {placed} notes placed on the heading" if placed else ""),
-                "footnotes.count",
-            ))
+            diagnostics.append(
+                source.warning(
+                    notes_block.start,
+                    f"{len(notes)} endnotes but {len(matches)} markers found in the text"
+                    + (f" and {placed} notes placed on the heading" if placed else ""),
+                    "footnotes.count",
+                )
+            )
         return Detection(tuple(found), tuple(diagnostics))
 
 
-def find_candidates(text: str, blocks: Sequence[Block], options: Mapping[str, Any]) -> Iterator[Candidate]:
+def find_candidates(
+    text: str, blocks: Sequence[Block], options: Mapping[str, Any]
+) -> Iterator[Candidate]:
     """Every span of the text before the endnote block that may be a note marker, in order."""
     end = next((b.start for b in blocks if b.kind == "notes"), len(text))
     pages = [(m.start(), m.end()) for m in PAGE_MARKER.finditer(text, 0, end)]
     # A source note ("811.24 Ordnance/123") is all file numbers: only a number glued to a word there.
-    file_lines = [(b.start, b.end) for b in blocks if b.kind == "head" and b.subtype == "source-note"]
+    file_lines = [
+        (b.start, b.end) for b in blocks if b.kind == "head" and b.subtype == "source-note"
+    ]
     limit = int(options.get("max_number", 999))
     group = 0
     found: list[Candidate] = []
@@ -243,31 +281,45 @@ def find_candidates(text: str, blocks: Sequence[Block], options: Mapping[str, An
             continue
         group += 1
         found.extend(
-            c for c in _digit_candidates(text, match, group, limit)
+            c
+            for c in _digit_candidates(text, match, group, limit)
             if c.kind not in ("split", "after-number") or not _inside(c.start, file_lines)
         )
     if options.get("superscript", True):
         for match in SUPERSCRIPT.finditer(text, 0, end):
             group += 1
             n = str(int(match.group().translate(SUPERSCRIPT_DIGITS)))
-            found.append(Candidate(match.start(), match.end(), n, "super", group, KIND_SCORES["super"]))
+            found.append(
+                Candidate(match.start(), match.end(), n, "super", group, KIND_SCORES["super"])
+            )
     if options.get("brackets", True):
         for match in BRACKETED.finditer(text, 0, end):
             if _inside(match.start(), pages):
                 continue
             group += 1
             n = str(int(match.group("digits"))) + match.group("suffix")
-            found.append(Candidate(match.start(), match.end(), n, "bracket", group, KIND_SCORES["bracket"]))
+            found.append(
+                Candidate(match.start(), match.end(), n, "bracket", group, KIND_SCORES["bracket"])
+            )
     if options.get("symbols", True):
         for match in SYMBOL.finditer(text, 0, end):
             group += 1
             found.append(
-                Candidate(match.start(), match.end(), match.group(), "symbol", group, KIND_SCORES["symbol"])
+                Candidate(
+                    match.start(),
+                    match.end(),
+                    match.group(),
+                    "symbol",
+                    group,
+                    KIND_SCORES["symbol"],
+                )
             )
     yield from sorted(found, key=lambda c: (c.end, c.start))
 
 
-def _digit_candidates(text: str, match: re.Match[str], group: int, limit: int) -> Iterator[Candidate]:
+def _digit_candidates(
+    text: str, match: re.Match[str], group: int, limit: int
+) -> Iterator[Candidate]:
     start, end = match.start(), match.end()
     digits, suffix = match.group("digits"), match.group("suffix")
     before = text[start - 1] if start else "\n"
@@ -279,7 +331,7 @@ def _digit_candidates(text: str, match: re.Match[str], group: int, limit: int) -
         return  # "1860–’61": a year cut short
     if before == ":" and text[start - 2 : start - 1].isdigit():
         return  # "6:30 p.m.": a time
-    if before in ".,;:)]”\"?!…" or before in APOSTROPHES:
+    if before in '.,;:)]”"?!…' or before in APOSTROPHES:
         if len(digits) <= 3 and _plausible(digits, limit):
             if not text[max(0, start - 2)].isdigit() or before not in ".,":
                 yield Candidate(start, end, digits + suffix, "punct", group, KIND_SCORES["punct"])
@@ -366,7 +418,9 @@ def align(notes: Sequence[Endnote], candidates: Sequence[Candidate]) -> dict[int
             for note in notes:
                 value = candidate.worth - (UNMARKED_COST if note.unmarked else 0.0)
                 first = FIRST_IS_ONE if candidate.n == str(note.index) else 0.0
-                score, back = _best_previous(note.index, candidate, best_all, best_by_n, best_symbol)
+                score, back = _best_previous(
+                    note.index, candidate, best_all, best_by_n, best_symbol
+                )
                 if back < 0 or score < first:
                     score, back = first, -1
                 fresh.append((value + score, note.index, c, back))
@@ -392,9 +446,13 @@ def _same_group(candidates: Sequence[Candidate], first: int, other: int) -> bool
     return candidates[first].group == candidates[other].group
 
 
-def _best_previous(index: int, candidate: Candidate, best_all: Mapping[int, tuple[float, int]],
-                   best_by_n: Mapping[int, Mapping[int, Mapping[str, tuple[float, int]]]],
-                   best_symbol: Mapping[int, tuple[float, int]]) -> tuple[float, int]:
+def _best_previous(
+    index: int,
+    candidate: Candidate,
+    best_all: Mapping[int, tuple[float, int]],
+    best_by_n: Mapping[int, Mapping[int, Mapping[str, tuple[float, int]]]],
+    best_symbol: Mapping[int, tuple[float, int]],
+) -> tuple[float, int]:
     """The best (score, state) that matching note ``index`` to ``candidate`` can follow.
 
     ``(0.0, -1)`` when no earlier state is within `MAX_GAP` notes. Every category
@@ -432,10 +490,14 @@ def _best_previous(index: int, candidate: Candidate, best_all: Mapping[int, tupl
     return max(options, key=lambda option: (option[0], -option[1]))
 
 
-def _remember(state: tuple[float, int, int, int], index: int, candidates: Sequence[Candidate],
-              best_all: dict[int, tuple[float, int]],
-              best_by_n: dict[int, dict[int, dict[str, tuple[float, int]]]],
-              best_symbol: dict[int, tuple[float, int]]) -> None:
+def _remember(
+    state: tuple[float, int, int, int],
+    index: int,
+    candidates: Sequence[Candidate],
+    best_all: dict[int, tuple[float, int]],
+    best_by_n: dict[int, dict[int, dict[str, tuple[float, int]]]],
+    best_symbol: dict[int, tuple[float, int]],
+) -> None:
     score, note, c, _ = state
     candidate = candidates[c]
     if note not in best_all or score > best_all[note][0]:
