@@ -20,7 +20,7 @@ from lxml import etree
 from edition.annotations import Annotation
 from edition.blocks import split_blocks
 from edition.config import EditionConfig
-from edition.detectors import DetectionContext, Registered, Registers
+from edition.detectors import DetectionContext, Registered, Registers, ReviewItem
 from edition.diagnostics import Diagnostic
 from edition.encode import TEI_NS, Encoder
 from edition.header import HeaderFacts, build_header, tei_document
@@ -39,6 +39,7 @@ class Converted:
     doc_id: str
     tei: bytes
     diagnostics: tuple[Diagnostic, ...]
+    review: tuple[ReviewItem, ...] = ()  # what the detectors ask the editor to decide
 
 
 def convert_document(
@@ -53,6 +54,7 @@ def convert_document(
     meta = config.document(name)
     blocks = tuple(split_blocks(source.text))
     diagnostics: list[Diagnostic] = []
+    review: list[ReviewItem] = []
     ranked: list[tuple[int, Annotation]] = []
     editorial: list[tuple[str, str]] = []  # what each detector that ran says it did, for the header
     for entry in detectors:
@@ -67,6 +69,7 @@ def convert_document(
         detection = entry.detector.detect(context)
         ranked.extend((entry.priority, a) for a in detection.annotations)
         diagnostics.extend(detection.diagnostics)
+        review.extend(detection.review)
     kept, _dropped = resolve(ranked)
 
     body = Encoder(source.text, kept).body(blocks)
@@ -85,7 +88,7 @@ def convert_document(
     header = build_header(config, meta, source, facts)
     root = tei_document(doc_id, meta.language or config.language, header, body)
     diagnostics.extend(check_lossless(source, root))
-    return Converted(name, doc_id, serialize(root), tuple(diagnostics))
+    return Converted(name, doc_id, serialize(root), tuple(diagnostics), tuple(review))
 
 
 def check_lossless(source: Source, root: etree._Element) -> list[Diagnostic]:

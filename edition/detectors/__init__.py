@@ -46,9 +46,27 @@ class DetectionContext:
 
 
 @dataclass(frozen=True)
+class ReviewItem:
+    """Something for the editor to decide: a machine-made link or emendation, or a candidate.
+
+    ``kind`` names the list it belongs in (``person.link``, ``person.candidate``,
+    ``ocr.emendation``, ``ocr.suspect`` …); ``suggestions`` are ranked, best first.
+    """
+
+    kind: str
+    start: int
+    end: int
+    surface: str
+    suggestions: tuple[str, ...] = ()
+    cert: str = ""  # high, medium or low
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Detection:
     annotations: tuple[Annotation, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    review: tuple[ReviewItem, ...] = ()  # for `edition review`; never changes the TEI
 
 
 class Detector(Protocol):
