@@ -1,0 +1,241 @@
+"""Keep paragraph and heading ids stable across edits, with a lock file the editor commits.
+
+Page breaks and notes are named by what the source prints (``pb301``, ``n26``),
+so they are stable by construction. Headings and paragraphs have no printed
+name: numbering them by position would renumber every paragraph after an
+inserted one. Instead each build aligns the document's blocks with the ids the
+lock file recorded last time:
+
+- a block whose text is unchanged keeps its id, wherever it moved;
+- a block that was edited (a word corrected) keeps the id of the old block it
+  most resembles, in order;
+- a new block gets a fresh number, never used before in that document;
+- an id whose block is gone is *retired*: it stays in the lock as an alias of the
+  nearest surviving block, and the TEI carries ``<anchor xml:id="p7"
+  type="alias" corresp="#p6"/>`` so old citations still land.
+
+The lock is a tab-separated text file, one line per id, so that its diffs read
+well in review: ``doc-id  id  hash  first words`` for a live id and ``doc-id  id
+->  target`` for a retired one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from edition.diagnostics import Diagnostic, error
+from edition.encode import TEI_NS, tei
+from edition.ids import XML_ID
+from edition.reading import plain_text
+
+LOCK_HEADER = (
+    "# edition anchors: the ids each document has published. Commit this file; a build\n"
+    "# keeps these ids, mints new ones for new blocks, and keeps retired ids as aliases.\n"
+)
+RETIRED = "->"
+SKETCH_CHARS = 80  # enough of a block's text to recognise it after a correction elsewhere
+SIMILAR = 0.6  # SequenceMatcher ratio above which an edited block keeps its old id
+
+# Which elements the lock names, and the prefix of their ids.
+PREFIXES = {"head": "h", "p": "p", "item": "p"}
+
+# An id the lock mints, e.g. "p12": a prefix and a number.
+MINTED_ID = re.compile(r"(?P<prefix>[a-z]+)(?P<number>\d+)")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One line of the lock: a live id with its block's fingerprint, or a retired alias."""
+
+    doc: str
+    id: str
+    digest: str = ""  # of the block's whole normalized text
+    sketch: str = ""  # its first words, for recognising an edited block
+    alias_of: str = ""  # set when retired
+
+    @property
+    def retired(self) -> bool:
+        return bool(self.alias_of)
+
+    def line(self) -> str:
+        if self.retired:
+            return f"{self.doc}\t{self.id}\t{RETIRED}\t{self.alias_of}"
+        return f"{self.doc}\t{self.id}\t{self.digest}\t{self.sketch}"
+
+
+def read_lock(path: Path, display: str) -> tuple[dict[str, list[Anchor]], list[Diagnostic]]:
+    """The lock's anchors by document; a missing lock is an empty one."""
+    if not path.exists():
+        return {}, []
+    anchors: dict[str, list[Anchor]] = {}
+    problems = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4 or not MINTED_ID.fullmatch(fields[1]):
+            problems.append(
+                error(
+                    display,
+                    number,
+                    1,
+                    "expected 'doc-id<TAB>id<TAB>hash<TAB>text' "
+                    f"or 'doc-id<TAB>id<TAB>->{'<TAB>'}target', got {line[:60]!r}",
+                    "anchors.syntax",
+                )
+            )
+            continue
+        doc, anchor_id, digest, rest = fields
+        anchor = (
+            Anchor(doc, anchor_id, alias_of=rest)
+            if digest == RETIRED
+            else Anchor(doc, anchor_id, digest, rest)
+        )
+        anchors.setdefault(doc, []).append(anchor)
+    return anchors, problems
+
+
+def write_lock(path: Path, anchors: Iterable[Anchor]) -> None:
+    """Write the lock sorted by document and id number, atomically."""
+    lines = sorted(anchors, key=lambda a: (a.doc, _sort_key(a.id)))
+    text = LOCK_HEADER + "".join(f"{a.line()}\n" for a in lines)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return  # unchanged: leave the file (and its timestamp) alone
+    partial = path.with_name(f".{path.name}.part")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def stabilize_ids(doc: str, body: etree._Element, previous: Sequence[Anchor]) -> list[Anchor]:
+    """Give the body's headings and paragraphs their locked ids; return the document's new lock lines.
+
+    Runs after `edition.ids.assign_ids`, whose positional ids it overwrites; the
+    returned anchors include the retired ones, old and new.
+    """
+    blocks = [e for e in body.iter(f"{{{TEI_NS}}}*") if etree.QName(e).localname in PREFIXES]
+    live = [a for a in previous if not a.retired]
+    retired = [a for a in previous if a.retired]
+    highest: dict[str, int] = {}  # per prefix, the largest number ever minted: never reused
+    for anchor in previous:
+        prefix, number = _sort_key(anchor.id)
+        highest[prefix] = max(highest.get(prefix, 0), number)
+
+    result: list[Anchor] = []
+    for prefix in sorted(set(PREFIXES.values())):
+        new = [e for e in blocks if PREFIXES[etree.QName(e).localname] == prefix]
+        old = [a for a in live if _sort_key(a.id)[0] == prefix]
+        fingerprints = [_fingerprint(e) for e in new]
+        chosen = _align(old, fingerprints)
+        for index, element in enumerate(new):
+            if index not in chosen:
+                highest[prefix] = highest.get(prefix, 0) + 1
+                chosen[index] = f"{prefix}{highest[prefix]}"
+            element.set(XML_ID, chosen[index])
+            digest, sketch = fingerprints[index]
+            result.append(Anchor(doc, chosen[index], digest, sketch))
+        kept = set(chosen.values())
+        for position, anchor in enumerate(old):
+            if anchor.id not in kept:
+                target = _nearest_survivor(old, position, kept) or (chosen[0] if chosen else "")
+                if target:
+                    retired.append(Anchor(doc, anchor.id, alias_of=target))
+    live_ids = {a.id for a in result}
+    final = {a.id: a for a in retired if a.id not in live_ids}  # a revived id is live again
+    for anchor_id, anchor in list(final.items()):
+        final[anchor_id] = Anchor(
+            doc, anchor_id, alias_of=_resolve(anchor.alias_of, final, live_ids)
+        )
+    _place_aliases(body, [a for a in final.values() if a.alias_of in live_ids])
+    return result + sorted(final.values(), key=lambda a: _sort_key(a.id))
+
+
+def _fingerprint(element: etree._Element) -> tuple[str, str]:
+    text = plain_text(element)
+    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    return digest, text[:SKETCH_CHARS].replace("\t", " ")
+
+
+def _align(old: Sequence[Anchor], new: Sequence[tuple[str, str]]) -> dict[int, str]:
+    """New block index → old id, for blocks that are the same or an edited version of an old one."""
+    matcher = difflib.SequenceMatcher(
+        a=[a.digest for a in old], b=[d for d, _ in new], autojunk=False
+    )
+    chosen: dict[int, str] = {}
+    taken: set[int] = set()
+    for tag, a0, a1, b0, _ in matcher.get_opcodes():
+        if tag == "equal":
+            for offset in range(a1 - a0):
+                chosen[b0 + offset] = old[a0 + offset].id
+                taken.add(a0 + offset)
+    # Blocks moved elsewhere keep their id when their text is unchanged.
+    by_digest: dict[str, list[int]] = {}
+    for index, anchor in enumerate(old):
+        if index not in taken:
+            by_digest.setdefault(anchor.digest, []).append(index)
+    for index, (digest, _) in enumerate(new):
+        if index not in chosen and by_digest.get(digest):
+            position = by_digest[digest].pop(0)
+            chosen[index] = old[position].id
+            taken.add(position)
+    # Edited blocks keep the id of the most similar old block between the same neighbours.
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag != "replace":
+            continue
+        for b in range(b0, b1):
+            if b in chosen:
+                continue
+            candidates = [a for a in range(a0, a1) if a not in taken]
+            scored = [
+                (difflib.SequenceMatcher(a=old[a].sketch, b=new[b][1]).ratio(), -a, a)
+                for a in candidates
+            ]
+            if scored:
+                ratio, _, best = max(scored)
+                if ratio >= SIMILAR:
+                    chosen[b] = old[best].id
+                    taken.add(best)
+    return chosen
+
+
+def _nearest_survivor(old: Sequence[Anchor], position: int, kept: set[str]) -> str:
+    """The id of the closest block before (else after) ``position`` that is still there."""
+    order: list[int] = [*range(position - 1, -1, -1), *range(position + 1, len(old))]
+    survivors = [old[i].id for i in order if old[i].id in kept]
+    return survivors[0] if survivors else ""
+
+
+def _resolve(target: str, retired: dict[str, Anchor], live: set[str]) -> str:
+    """Follow alias chains (p3 → p4 → p5) to a live id, so every alias is one hop."""
+    seen = set()
+    while target not in live and target in retired and target not in seen:
+        seen.add(target)
+        target = retired[target].alias_of
+    return target
+
+
+def _place_aliases(body: etree._Element, aliases: Sequence[Anchor]) -> None:
+    """Put ``<anchor type="alias">`` for each retired id just before the block it now names."""
+    by_id = {e.get(XML_ID): e for e in body.iter(f"{{{TEI_NS}}}*") if e.get(XML_ID)}
+    for alias in sorted(aliases, key=lambda a: _sort_key(a.id)):
+        target = by_id.get(alias.alias_of)
+        if target is None:
+            continue
+        anchor = tei("anchor", {XML_ID: alias.id, "type": "alias", "corresp": f"#{alias.alias_of}"})
+        if etree.QName(target).localname == "item":
+            # Only items may stand in a list: the alias goes at the start inside the item.
+            anchor.tail, target.text = target.text, None
+            target.insert(0, anchor)
+        else:
+            target.addprevious(anchor)
+
+
+def _sort_key(anchor_id: str) -> tuple[str, int]:
+    match = MINTED_ID.fullmatch(anchor_id)
+    return (match["prefix"], int(match["number"])) if match else (anchor_id, 0)

@@ -1,0 +1,114 @@
+"""Stable ids: rebuilding and editing keep every published id resolving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from edition.anchors import Anchor, read_lock, stabilize_ids, write_lock
+from edition.config import EditionConfig
+from edition.convert import convert_document
+from edition.detectors import default_detectors
+from edition.ids import XML_ID
+from edition.source import decode_source
+
+NS = {"tei": "http://www.tei-c.org/ns/1.0"}
+PARAGRAPHS = [
+    "A Heading",
+    "The first paragraph tells of the trial.",
+    "The second paragraph names the defendants.",
+    "The third paragraph gives the verdict.",
+    "The fourth paragraph reports the executions.",
+]
+
+
+def body_of(paragraphs: list[str]) -> etree._Element:
+    source, _ = decode_source("\n\n".join(paragraphs).encode(), "t.txt")
+    tei = convert_document(source, "t", EditionConfig(title="T"), default_detectors()).tei
+    return etree.fromstring(tei).find(".//tei:body", NS)
+
+
+def ids_by_text(body: etree._Element) -> dict[str, str]:
+    return {
+        "".join(e.itertext()): e.get(XML_ID)
+        for e in body.iter()
+        if e.get(XML_ID) and e.tag != etree.Comment
+    }
+
+
+def build(paragraphs: list[str], lock: list[Anchor]) -> tuple[etree._Element, list[Anchor]]:
+    body = body_of(paragraphs)
+    return body, stabilize_ids("d-t", body, lock)
+
+
+def test_a_first_build_numbers_in_order_and_a_rebuild_changes_nothing() -> None:
+    body, lock = build(PARAGRAPHS, [])
+    assert list(ids_by_text(body).values()) == ["h1", "p1", "p2", "p3", "p4"]
+    again, relock = build(PARAGRAPHS, lock)
+    assert ids_by_text(again) == ids_by_text(body) and relock == lock
+
+
+def test_an_inserted_paragraph_gets_a_new_number_and_the_others_keep_theirs() -> None:
+    _, lock = build(PARAGRAPHS, [])
+    edited = [*PARAGRAPHS[:2], "An inserted paragraph.", *PARAGRAPHS[2:]]
+    body, _ = build(edited, lock)
+    ids = ids_by_text(body)
+    assert ids["An inserted paragraph."] == "p5"
+    assert [ids[t] for t in PARAGRAPHS[1:]] == ["p1", "p2", "p3", "p4"]
+
+
+def test_a_corrected_word_keeps_the_paragraph_id() -> None:
+    _, lock = build(PARAGRAPHS, [])
+    edited = [*PARAGRAPHS[:2], "The second paragraph names the defendents.", *PARAGRAPHS[3:]]
+    body, _ = build(edited, lock)
+    assert ids_by_text(body)["The second paragraph names the defendents."] == "p2"
+
+
+def test_a_deleted_paragraph_id_becomes_an_alias_of_its_neighbour() -> None:
+    _, lock = build(PARAGRAPHS, [])
+    body, relock = build([p for p in PARAGRAPHS if "second" not in p], lock)
+    assert Anchor("d-t", "p2", alias_of="p1") in relock
+    alias = body.find(".//tei:anchor[@type='alias']", NS)
+    assert alias.get(XML_ID) == "p2" and alias.get("corresp") == "#p1"
+    assert alias.getnext().get(XML_ID) == "p1"
+
+
+def test_a_deleted_id_is_never_minted_again() -> None:
+    _, lock = build(PARAGRAPHS, [])
+    _, lock = build([p for p in PARAGRAPHS if "fourth" not in p], lock)
+    body, _ = build([*PARAGRAPHS[:4], "A new last paragraph."], lock)
+    assert ids_by_text(body)["A new last paragraph."] == "p5"
+
+
+def test_moved_paragraphs_keep_their_ids() -> None:
+    _, lock = build(PARAGRAPHS, [])
+    moved = [PARAGRAPHS[0], PARAGRAPHS[3], PARAGRAPHS[1], PARAGRAPHS[2], PARAGRAPHS[4]]
+    ids = ids_by_text(build(moved, lock)[0])
+    assert [ids[t] for t in PARAGRAPHS] == ["h1", "p1", "p2", "p3", "p4"]
+
+
+def test_alias_chains_collapse_to_a_live_id() -> None:
+    _, lock = build(PARAGRAPHS, [])
+    _, lock = build([p for p in PARAGRAPHS if "third" not in p], lock)  # p3 → p2
+    _, lock = build([p for p in PARAGRAPHS if "third" not in p and "second" not in p], lock)
+    aliases = {a.id: a.alias_of for a in lock if a.retired}
+    assert aliases == {"p2": "p1", "p3": "p1"}
+
+
+def test_the_lock_file_round_trips(tmp_path: Path) -> None:
+    _, lock = build(PARAGRAPHS, [])
+    _, lock = build(PARAGRAPHS[:3], lock)
+    path = tmp_path / "anchors.lock"
+    write_lock(path, lock)
+    read, problems = read_lock(path, "anchors.lock")
+    assert problems == [] and sorted(read["d-t"], key=lambda a: a.id) == sorted(
+        lock, key=lambda a: a.id
+    )
+
+
+def test_a_malformed_lock_line_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "anchors.lock"
+    path.write_text("# header\nd-t\tp1\tabc\n", encoding="utf-8")
+    _, problems = read_lock(path, "sources/anchors.lock")
+    assert [(d.line, d.code) for d in problems] == [(2, "anchors.syntax")]
