@@ -88,6 +88,11 @@ class _Reading:
             return ""
         if not self.diplomatic:
             return "\n\n" + "\n".join(f"{n or '*'}. {body}" for _, n, body in self.notes)
+        if all(place == "end" for place, _, _ in self.notes):
+            # Nothing was moved: the endnotes stand as the source had them, in its order.
+            return "\n\n" + "\n".join(f"  {n}. {body}" for _, n, body in self.notes)
+        # Notes were moved only if the labels were 1..k (see the footnote detector), so
+        # the moved ones take the free labels in document order, and all sort by label.
         taken = {int(n) for place, n, _ in self.notes if place == "end" and n.isdigit()}
         numbered: list[tuple[int, str]] = []
         free = (k for k in range(1, len(self.notes) + len(taken) + 1) if k not in taken)

@@ -124,6 +124,7 @@ def test_empty_text_gives_a_valid_empty_document(tei_schema: Path) -> None:
         "the\n\nthethethe¹\n\n  1. the\n  2. \x85\n  3. the",  # a note label swallowed as a body line
         "x¹ y³\n\n  1. a\n  3. b",  # endnote labels with a gap
         "\n\n  1. thethe\n  1. the",  # a repeated label, the notes in their own order
+        "\n\n  1. the\n  2. the\n  1. the",  # labels out of order
         "the\nthe\n\n861.00/11630",  # a heading after text (it opens a section)
     ],
 )
