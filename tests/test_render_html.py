@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from edition.render.html import RenderedText, UnknownElement, render_body
+from edition.render.html import RenderContext, RenderedText, UnknownElement, render_body
 
 TEI = "http://www.tei-c.org/ns/1.0"
 
@@ -66,17 +66,27 @@ CASES = [
      '<span class="ref" data-target="#gone">out</span>'
      '<a class="ref external" href="https://x.org/">web</a>'
      '<span class="ref" data-target="javascript:alert(1)">js</span>'),
-    # editorial interventions: the normalized reading shown, the source's on hover
+    # editorial interventions: both readings, the normalized one shown (span.norm), the
+    # source's (span.dipl) under the page's toggle; a tip names both, who and how sure
     ("<choice><orig>Yerev</orig><reg>Yezhov</reg></choice>",
-     '<span class="choice choice-reg" data-orig="Yerev" title="Original: Yerev">'
-     '<span class="reg">Yezhov</span></span>'),
+     '<span class="choice choice-reg" tabindex="0" aria-describedby="ed-tip-1">'
+     '<span class="orig dipl">Yerev</span><span class="reg norm">Yezhov</span>'
+     '<span class="tip" role="tooltip" id="ed-tip-1">original: Yerev; regularized: Yezhov'
+     "</span></span>"),
     ('<choice><sic>tbe</sic><corr resp="#auto" cert="high">the</corr></choice>',
-     '<span class="choice choice-corr" data-sic="tbe" title="Source reads: tbe">'
-     '<span class="corr" data-resp="#auto" data-cert="high">the</span></span>'),
+     '<span class="choice choice-corr" tabindex="0" aria-describedby="ed-tip-1">'
+     '<span class="sic dipl">tbe</span><span class="corr norm">the</span>'
+     '<span class="tip" role="tooltip" id="ed-tip-1">source: tbe; corrected: the'
+     " · by auto · certainty: high</span></span>"),
     ('<choice><orig xml:id="o">a<pb n="2" xml:id="pb2"/>b</orig><reg>ab</reg></choice>',
-     '<span class="choice choice-reg" data-orig="ab" title="Original: ab">'
-     '<span class="reg">ab</span><span class="anchor" id="o"></span>'
-     '<span class="anchor" id="pb2"></span></span>'),
+     '<span class="choice choice-reg" tabindex="0" aria-describedby="ed-tip-1">'
+     '<span class="orig dipl" id="o">a<a class="pb" id="pb2" href="#pb2" aria-label="Page 2">'
+     '[2]</a>b</span><span class="reg norm">ab</span>'
+     '<span class="tip" role="tooltip" id="ed-tip-1">original: ab; regularized: ab</span></span>'),
+    ('<sic resp="#auto" cert="low">sentances</sic>',
+     '<span class="sic flagged" tabindex="0" aria-describedby="ed-tip-1">sentances'
+     '<span class="tip" role="tooltip" id="ed-tip-1">so in the source (sic), not corrected'
+     " · by auto · certainty: low</span></span>"),
     # unknown elements keep their text and what is inside
     ('<seg type="x">s<pb n="3" xml:id="pb3"/>t</seg>',
      '<span class="tei-seg">s<a class="pb" id="pb3" href="#pb3" '
@@ -176,3 +186,64 @@ def test_source_note_head_is_a_label_and_the_title_head_is_the_h1() -> None:
     label, title = html.split("<h1", 1)
     assert 'class="head-source-note"' in label and 'id="h1"' in label
     assert "The Chargé to the Secretary" in title
+
+
+# --- names, tips and permalinks with a rendering context ---
+
+CONTEXT = RenderContext(
+    persons={"zinoviev": "../persons/zinoviev/index.html"},
+    person_labels={"zinoviev": "Grigory Zinoviev, 1883–1936"},
+    resp_labels={"#auto": "automatic encoding"},
+    permalink_base="https://example.org/e/d-1/index.html",
+)
+
+
+def render_with(inner: str) -> str:
+    body = etree.fromstring(f'<body xmlns="{TEI}">{inner}</body>')
+    return render_body(body, CONTEXT).body.removeprefix('<div class="reading">').removesuffix(
+        "</div>"
+    )
+
+
+def test_name_of_a_known_person_links_to_their_page_and_its_tip_says_who_and_how_sure() -> None:
+    html = render_with(
+        '<persName ref="#zinoviev" resp="#auto" cert="medium">'
+        "<choice><orig>Zinoxyez</orig><reg>Zinoviev</reg></choice></persName>"
+    )
+    assert html == (
+        '<a class="persname" href="../persons/zinoviev/index.html" data-ref="#zinoviev" '
+        'aria-describedby="ed-tip-1"><span class="choice choice-reg">'
+        '<span class="orig dipl">Zinoxyez</span><span class="reg norm">Zinoviev</span></span>'
+        '<span class="tip" role="tooltip" id="ed-tip-1">Grigory Zinoviev, 1883–1936 · '
+        "original: Zinoxyez; regularized: Zinoviev · by automatic encoding · certainty: medium"
+        "</span></a>"
+    )
+
+
+def test_name_linked_without_change_says_who_identified_it() -> None:
+    html = render_with('<persName ref="persons.xml#zinoviev" resp="#auto" cert="high">Z.</persName>')
+    assert "Grigory Zinoviev, 1883–1936 · identified by automatic encoding · certainty: high" in html
+    assert 'href="../persons/zinoviev/index.html"' in html
+
+
+def test_name_of_an_unknown_person_is_not_linked() -> None:
+    assert render_with('<persName ref="#nobody">N</persName>') == (
+        '<span class="persname" data-ref="#nobody">N</span>'
+    )
+
+
+def test_nothing_interactive_is_nested_in_a_link() -> None:
+    html = render_with(
+        '<p><persName ref="#zinoviev">Zino<pb n="4" xml:id="pb4"/>viev<note n="1" xml:id="n1">'
+        '<ref target="https://x.org/">x</ref></note></persName></p>'
+    )
+    page = lxml.html.fragment_fromstring(html)
+    (link,) = page.xpath("//a[@class='persname']")
+    assert not link.xpath(".//a | .//*[@tabindex]")
+    assert link.xpath(".//span[@id='pb4'] | .//span[@id='n1-ref']")
+
+
+def test_permalinks_carry_the_citable_address() -> None:
+    assert 'data-permalink="https://example.org/e/d-1/index.html#p5"' in render_with(
+        '<p xml:id="p5">a</p>'
+    )

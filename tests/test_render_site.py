@@ -17,6 +17,7 @@ from edition.render import render_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tei"
 TEI_FILES = [FIXTURES / name for name in ("telegram.xml", "letter.xml", "untitled.xml")]
+REGISTER = FIXTURES / "persons.xml"  # the corpus personography: standOff/listPerson only
 DOC_IDS = ["d-003-henderson-telegram", "d-007-letter", "d-012-notiz"]
 TEI = "{http://www.tei-c.org/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -27,14 +28,15 @@ CONFIG = EditionConfig(
     licence=Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
     version="1.2.3",
 )
-# Marks the site adds around the reading text: page numbers, note markers, permalinks.
-APPARATUS = {"pb", "noteref", "permalink"}
+# Marks the site adds around the reading text: page numbers, note markers, permalinks,
+# and what is hidden by default: the diplomatic readings and the interventions' tips.
+APPARATUS = {"pb", "noteref", "permalink", "dipl", "alt", "tip"}
 WHITESPACE = re.compile(r"\s+")
 
 
 def build(site: Path, config: EditionConfig = CONFIG) -> list[Diagnostic]:
     site.mkdir()
-    return render_site(TEI_FILES, config, site)
+    return render_site([*TEI_FILES, REGISTER], config, site)
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +96,12 @@ def tei_root(doc_id: str) -> etree._Element:
 def test_site_has_index_assets_and_a_page_and_download_per_document(site: Path) -> None:
     files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
     assert files == sorted(
-        ["index.html", "assets/style.css"]
+        ["index.html", "assets/style.css", "persons/index.html", "principles/index.html"]
+        + [f"documents-by-{key}.html" for key in ("title", "date", "author", "pages")]
+        + [f"persons/{p}/index.html" for p in ("kamenev", "mueller", "yezhov", "zinoviev")]
         + [f"{d}/index.html" for d in DOC_IDS]
-        + [f"{d}/{d}.xml" for d in DOC_IDS]
+        + [f"{d}/{d}{kind}" for d in DOC_IDS for kind in (".xml", "-diplomatic.txt",
+                                                           "-normalized.txt")]
     )
     for doc_id, tei in zip(DOC_IDS, TEI_FILES, strict=True):
         assert (site / doc_id / f"{doc_id}.xml").read_bytes() == tei.read_bytes()
@@ -106,7 +111,7 @@ def test_site_has_index_assets_and_a_page_and_download_per_document(site: Path) 
 def test_index_lists_documents_in_edition_order_with_header_facts(site: Path) -> None:
     page = parse(site / "index.html")
     rows = [
-        [normalize(cell.text_content()) for cell in row.xpath("td")]
+        [normalize(cell.text_content()) for cell in row.xpath("td")][1:]
         for row in page.xpath('//table[@class="documents"]/tbody/tr')
     ]
     assert rows == [
@@ -120,7 +125,7 @@ def test_index_lists_documents_in_edition_order_with_header_facts(site: Path) ->
          "Jane & John Doe", "17"],
         ["Notiz ohne Überschrift", "", "", ""],
     ]  # fmt: skip
-    links = page.xpath('//table[@class="documents"]//a/@href')
+    links = page.xpath('//table[@class="documents"]/tbody//a/@href')
     assert links == [f"{d}/index.html" for d in DOC_IDS]
 
 
@@ -300,3 +305,136 @@ def test_each_note_text_equals_its_tei_note(site: Path, doc_id: str) -> None:
         normalize(html_reading(b)) for b in page.xpath('//li[contains(@class, "note")]/*[2]')
     ]
     assert html_notes == tei_notes
+
+
+# --- persons, principles, downloads, orders ---
+
+
+def test_person_page_lists_every_mention_linked_to_its_anchor_with_context(site: Path) -> None:
+    page = parse(site / "persons" / "zinoviev" / "index.html")
+    assert normalize(page.findtext(".//h1") or "") == "Grigory Zinoviev"
+    mentions = page.xpath('//li[@class="mention"]')
+    assert [m.xpath('a[@class="where"]/@href')[0] for m in mentions] == [
+        "../../d-003-henderson-telegram/index.html#p1",
+        "../../d-003-henderson-telegram/index.html#p3",
+    ]
+    assert [normalize(m.findtext(".//mark") or "") for m in mentions] == ["Zinoviev", "Zinoviev"]
+    assert "The press reports the sentances of Zinoviev as final." in normalize(
+        mentions[1].text_content()
+    )
+    assert page.xpath('//a[@href="https://viaf.org/viaf/64005727"]')
+    assert "executed <script>." in page.text_content()  # text, not markup
+    (chart,) = page.xpath("//*[local-name()='svg']")
+    assert len(chart.xpath(".//*[local-name()='rect']")) == 1
+
+
+def test_mention_in_a_note_links_to_the_note(site: Path) -> None:
+    page = parse(site / "persons" / "yezhov" / "index.html")
+    assert "../../d-003-henderson-telegram/index.html#n26" in page.xpath("//a/@href")
+
+
+def test_person_index_lists_the_register_by_surname_with_counts(site: Path) -> None:
+    page = parse(site / "persons" / "index.html")
+    rows = [
+        [normalize(td.text_content()) for td in tr.xpath("td")]
+        for tr in page.xpath('//table[@class="persons"]/tbody/tr')
+    ]
+    assert rows == [
+        ["Lev Kamenev", "1883\u20131936-08-25", "0", "0"],
+        ["Hans Müller", "", "1", "1"],
+        ["Nikolai Yezhov", "1895\u20131940-02-04", "2", "1"],
+        ["Grigory Zinoviev", "1883\u20131936-08-25", "2", "1"],
+    ]
+
+
+def test_names_in_the_text_link_to_person_pages(site: Path) -> None:
+    page = parse(site / "d-003-henderson-telegram" / "index.html")
+    assert page.xpath('//a[@class="persname"]/@href') == [
+        "../persons/zinoviev/index.html",
+        "../persons/yezhov/index.html",
+        "../persons/zinoviev/index.html",
+        "../persons/yezhov/index.html",  # in note 26, listed under Notes
+    ]
+    assert page.xpath('//span[@class="persname"]/@data-ref') == []
+
+
+def test_principles_count_interventions_by_kind_who_and_certainty(site: Path) -> None:
+    page = parse(site / "principles" / "index.html")
+    rows = [
+        [normalize(td.text_content()) for td in tr.xpath("td")]
+        for tr in page.xpath('//table[@class="interventions"]/tbody/tr')
+    ]
+    assert rows == [
+        ["Names regularized (original form kept in orig)", "automatic encoding (edition)",
+         "high", "1", "Yerev → Yezhov"],
+        ["Names regularized (original form kept in orig)", "automatic encoding (edition)",
+         "medium", "1", "Zinoxyez → Zinoviev"],
+        ["Corrections (sic → corr)", "automatic encoding (edition)", "high", "1", "tbe → the"],
+        ["Errors flagged but not corrected (sic)", "automatic encoding (edition)", "low", "1",
+         "sentances"],
+        ["Abbreviations expanded (abbr → expan)", "not stated", "unknown", "1", "Sm. → Smith"],
+        ["Names linked to a person without change", "automatic encoding (edition)", "high", "1",
+         "Zinoviev"],
+    ]  # fmt: skip
+    text = normalize(page.text_content())
+    assert "Obvious OCR errors are corrected; the source's reading is kept in sic." in text
+
+
+def test_plain_text_downloads_are_the_two_readings(site: Path) -> None:
+    folder = site / "d-003-henderson-telegram"
+    diplomatic = (folder / "d-003-henderson-telegram-diplomatic.txt").read_text("utf-8")
+    normalized = (folder / "d-003-henderson-telegram-normalized.txt").read_text("utf-8")
+    assert "Zinoxyez" in diplomatic and "tbe" in diplomatic and "[Page 301]" in diplomatic
+    assert "Zinoviev" in normalized and "Zinoxyez" not in normalized and "tbe" not in normalized
+
+
+def test_documents_sort_by_each_column_on_pages_of_their_own(site: Path) -> None:
+    def order(name: str) -> list[str]:
+        page = parse(site / name)
+        return [td.text_content() for td in page.xpath('//td[@class="number"]')]
+
+    assert order("index.html") == ["1", "2", "3"]
+    assert order("documents-by-date.html") == ["2", "1", "3"]  # 1901, 1936, undated
+    assert order("documents-by-title.html") == ["2", "3", "1"]
+    assert order("documents-by-pages.html") == ["2", "1", "3"]
+    page = parse(site / "documents-by-date.html")
+    assert page.xpath('//th[@aria-sort="ascending"]/text()') == ["Date"]
+
+
+def test_document_pages_link_previous_and_next(site: Path) -> None:
+    page = parse(site / "d-007-letter" / "index.html")
+    assert page.xpath('//a[@rel="prev"]/@href') == ["../d-003-henderson-telegram/index.html"]
+    assert page.xpath('//a[@rel="next"]/@href') == ["../d-012-notiz/index.html"]
+
+
+def test_every_page_says_version_and_release_date(tmp_path: Path) -> None:
+    build(tmp_path / "site", EditionConfig(title="T", version="2.0", date="2026-11-21"))
+    for path in html_pages(tmp_path / "site"):
+        footer = parse(path).xpath('//footer[@class="site-footer"]')[0]
+        assert "version 2.0" in footer.text_content(), path
+        assert footer.xpath('.//time[@datetime="2026-11-21"]'), path
+
+
+def test_permalinks_use_the_base_url(tmp_path: Path) -> None:
+    build(tmp_path / "site", EditionConfig(title="T", base_url="https://ed.example.org/x/"))
+    page = parse(tmp_path / "site" / "d-003-henderson-telegram" / "index.html")
+    assert page.xpath('//p[@id="p1"]/a[@class="permalink"]/@data-permalink') == [
+        "https://ed.example.org/x/d-003-henderson-telegram/index.html#p1"
+    ]
+
+
+def test_register_beside_the_files_is_found_and_unknown_names_warned_once(tmp_path: Path) -> None:
+    (tmp_path / "tei").mkdir()
+    for path in TEI_FILES:
+        shutil.copyfile(path, tmp_path / "tei" / path.name)
+    (tmp_path / "site").mkdir()
+    diagnostics = render_site(sorted((tmp_path / "tei").glob("*.xml")), CONFIG, tmp_path / "site")
+    (unknown,) = [d for d in diagnostics if d.code == "render.person.unknown"]
+    assert "1 names point at persons no listPerson describes ('mueller')" in unknown.message
+    shutil.copyfile(REGISTER, tmp_path / "tei" / "persons.xml")
+    shutil.rmtree(tmp_path / "site")
+    (tmp_path / "site").mkdir()
+    files = [tmp_path / "tei" / p.name for p in TEI_FILES]
+    diagnostics = render_site(files, CONFIG, tmp_path / "site")
+    assert not [d for d in diagnostics if d.code == "render.person.unknown"]
+    assert (tmp_path / "site" / "persons" / "mueller" / "index.html").is_file()

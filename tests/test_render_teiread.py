@@ -37,6 +37,7 @@ def test_telegram_header_gives_title_author_date_pages_language_licence() -> Non
         id="d-003-henderson-telegram",
         title="The Chargé in the Soviet Union (Henderson) to the Secretary of State",
         date="28 August 1936",
+        when="1936-08-28",
         author="Loy W. Henderson",
         pages="300\u2013302",
         language="en",

@@ -9,7 +9,7 @@ that renders it (or of an empty ``span.anchor`` where nothing visible does), so
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -62,9 +62,20 @@ REND_TAGS = {
     "superscript": "sup",
     "underline": "u",
 }
-# Which reading a <choice> shows, and how the title attribute names the other one.
+# Which reading a <choice> shows by default (normalized) and with the toggle (diplomatic),
+# and the words a tip uses for each.
 SHOWN_READINGS = ("reg", "corr", "expan")
-HIDDEN_READINGS = {"orig": "Original", "sic": "Source reads", "abbr": "Abbreviated"}
+DIPLOMATIC_READINGS = ("orig", "sic", "abbr")
+READING_WORDS = {
+    "reg": "regularized",
+    "corr": "corrected",
+    "expan": "expanded",
+    "orig": "original",
+    "sic": "source",
+    "abbr": "abbreviated",
+}
+# Names whose @resp and @cert speak for the choice inside them.
+NAME_ELEMENTS = frozenset({"persName", "placeName", "orgName", "name", "rs"})
 DIV_LEVELS = frozenset({"div", "div1", "div2", "div3", "div4", "div5", "div6", "div7", "body"})
 
 
@@ -75,6 +86,22 @@ class UnknownElement:
     name: str
     count: int
     line: int  # line of its first occurrence in the TEI file
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What rendering a body needs from outside it; the defaults link nothing.
+
+    ``persons`` maps a person id to the link from this page to the person's page;
+    ``person_labels`` to the words a tip says of them ("Grigory Zinoviev, 1883–1936");
+    ``resp_labels`` maps a ``@resp`` token ("#auto") to who that is;
+    ``permalink_base`` is the page's absolute URL, for citable permalinks.
+    """
+
+    persons: Mapping[str, str] = field(default_factory=dict)
+    person_labels: Mapping[str, str] = field(default_factory=dict)
+    resp_labels: Mapping[str, str] = field(default_factory=dict)
+    permalink_base: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,9 +118,9 @@ Html = etree._Element
 Handler = Callable[["_Renderer", etree._Element, Html], "Html | None"]
 
 
-def render_body(body: etree._Element) -> RenderedText:
+def render_body(body: etree._Element, context: RenderContext | None = None) -> RenderedText:
     """Render a TEI ``body`` (or any TEI container) as the reading text and its notes."""
-    renderer = _Renderer(ids=_ids(body))
+    renderer = _Renderer(ids=_ids(body), context=context or RenderContext())
     reading = etree.Element("div", {"class": "reading"})
     renderer.children(body, reading)
     notes = ""
@@ -121,11 +148,16 @@ class _Renderer:
     """The state of one body's rendering: ids in use, notes collected, headings seen."""
 
     ids: set[str]
+    context: RenderContext = field(default_factory=RenderContext)
     notes: list[Html] = field(default_factory=list)
     unknown: dict[str, tuple[int, int]] = field(default_factory=dict)
     seen_heading: bool = False
     opened_with_heading: bool = False
     depth: int = 0
+    # Inside a link nothing may be focusable on its own: the tips of the interventions
+    # inside gather here and the link shows them.
+    link_tips: list[str] | None = None
+    tip_count: int = 0
 
     def children(self, element: etree._Element, out: Html) -> None:
         """Render ``element``'s text and children into ``out``."""
@@ -154,6 +186,34 @@ class _Renderer:
         made = etree.SubElement(out, tag, {"class": f"tei-{_class(qname.localname)}"})
         self.children(element, made)
         return made
+
+    def add_tip(self, made: Html, lines: list[str]) -> None:
+        """Show ``lines`` on hover and focus of ``made`` (or of the link around it)."""
+        lines = [line for line in lines if line]
+        if not lines:
+            return
+        if self.link_tips is not None:
+            self.link_tips.extend(lines)
+            return
+        self.tip_count += 1
+        tip_id = self.fresh_id(f"ed-tip-{self.tip_count}")
+        if made.tag != "a":
+            made.set("tabindex", "0")
+        made.set("aria-describedby", tip_id)
+        tip = etree.SubElement(made, "span", {"class": "tip", "role": "tooltip", "id": tip_id})
+        tip.text = " · ".join(lines)
+
+    def who_and_how_sure(self, *elements: etree._Element | None) -> str:
+        """"by automatic encoding · certainty: high", from the first @resp and @cert found."""
+        resp = next((e.get("resp") for e in elements if e is not None and e.get("resp")), "")
+        cert = next((e.get("cert") for e in elements if e is not None and e.get("cert")), "")
+        words = []
+        if resp:
+            names = [self.context.resp_labels.get(t, t.lstrip("#")) for t in resp.split()]
+            words.append("by " + ", ".join(names))
+        if cert:
+            words.append(f"certainty: {cert}")
+        return " · ".join(words)
 
     def fresh_id(self, base: str) -> str:
         candidate, n = base, 1
@@ -218,12 +278,14 @@ def _anchor_ids(hidden: etree._Element, out: Html) -> None:
             etree.SubElement(out, "span", {"class": "anchor", "id": xml_id})
 
 
-def _permalink(out: Html, xml_id: str, what: str) -> None:
+def _permalink(r: _Renderer, out: Html, xml_id: str, what: str) -> None:
     link = etree.SubElement(
         out,
         "a",
         {"class": "permalink", "href": f"#{xml_id}", "aria-label": f"Permalink to {what} {xml_id}"},
     )
+    if r.context.permalink_base:
+        link.set("data-permalink", f"{r.context.permalink_base}#{xml_id}")
     link.text = "¶"
 
 
@@ -236,7 +298,7 @@ def render_paragraph(r: _Renderer, el: etree._Element, out: Html) -> Html:
     r.children(el, made)
     xml_id = el.get(XML_ID)
     if xml_id:
-        _permalink(made, xml_id, "paragraph")
+        _permalink(r, made, xml_id, "paragraph")
     return made
 
 
@@ -248,7 +310,7 @@ def render_head(r: _Renderer, el: etree._Element, out: Html) -> Html:
         r.children(el, made)
         xml_id = el.get(XML_ID)
         if xml_id:
-            _permalink(made, xml_id, "heading")
+            _permalink(r, made, xml_id, "heading")
         return made
     if parent is None or _local(parent) not in DIV_LEVELS:
         made = etree.SubElement(out, "div", {"class": "head"})
@@ -265,7 +327,7 @@ def render_head(r: _Renderer, el: etree._Element, out: Html) -> Html:
     r.children(el, made)
     xml_id = el.get(XML_ID)
     if xml_id:
-        _permalink(made, xml_id, "heading")
+        _permalink(r, made, xml_id, "heading")
     return made
 
 
@@ -283,7 +345,7 @@ def render_page_break(r: _Renderer, el: etree._Element, out: Html) -> Html:
     number = el.get("n")
     xml_id = el.get(XML_ID)
     label = f"[{number}]" if number else "[\u2013]"
-    if xml_id:
+    if xml_id and r.link_tips is None:
         made = etree.SubElement(out, "a", {"class": "pb", "id": xml_id, "href": f"#{xml_id}"})
     else:
         made = etree.SubElement(out, "span", {"class": "pb"})
@@ -306,17 +368,21 @@ def render_note(r: _Renderer, el: etree._Element, out: Html) -> Html:
     note_id = el.get(XML_ID) or r.fresh_id(f"ed-note-{len(r.notes) + 1}")
     ref_id = r.fresh_id(f"{note_id}-ref")
     sup = etree.SubElement(out, "sup", {"class": "noteref"})
-    marker = etree.SubElement(
-        sup,
-        "a",
-        {
-            "id": ref_id,
-            "href": f"#{note_id}",
-            "role": "doc-noteref",
-            "aria-label": f"Note {number}",
-        },
-    )
+    if r.link_tips is None:
+        marker = etree.SubElement(
+            sup,
+            "a",
+            {
+                "id": ref_id,
+                "href": f"#{note_id}",
+                "role": "doc-noteref",
+                "aria-label": f"Note {number}",
+            },
+        )
+    else:  # a link may not hold a link: the marker is plain, the note still links back
+        marker = etree.SubElement(sup, "span", {"id": ref_id})
     marker.text = number
+    outer_tips, r.link_tips = r.link_tips, None  # the note's body is rendered apart
     place = el.get("place") or "none"
     item = etree.Element("li", {"id": note_id, "class": f"note note-{_class(place)}"})
     r.notes.append(item)  # before its body, so a note inside a note is listed after it
@@ -330,32 +396,86 @@ def render_note(r: _Renderer, el: etree._Element, out: Html) -> Html:
     back.tail = " "
     body = etree.SubElement(item, "div" if _has_block(el) else "span", {"class": "note-body"})
     r.children(el, body)
+    r.link_tips = outer_tips
     return item
 
 
 def render_choice(r: _Renderer, el: etree._Element, out: Html) -> Html:
-    """The regularized or corrected reading; the other one in ``title`` and ``data-*``."""
-    readings = {_local(c): c for c in el if _local(c)}
-    shown_name = next((n for n in SHOWN_READINGS if n in readings), "")
-    shown = readings.get(shown_name)
-    if shown is None and readings:
-        shown_name, shown = next(iter(readings.items()))
-    made = etree.SubElement(out, "span", {"class": f"choice choice-{shown_name or 'empty'}"})
-    titles = []
-    for name, label in HIDDEN_READINGS.items():
-        hidden = readings.get(name)
-        if hidden is not None and hidden is not shown:
-            text = reading_text(hidden)
-            titles.append(f"{label}: {text}")
-            made.set(f"data-{name}", text)
-    if titles:
-        made.set("title", "; ".join(titles))
-    if shown is not None:
-        r.node(shown, made, tail=False)  # its @resp and @cert become data-* on its span
-    for child in el:
-        if child is not shown and isinstance(child.tag, str):
-            _anchor_ids(child, made)
+    """Both readings, the normalized one shown; the page's toggle shows the diplomatic one.
+
+    ``span.norm`` (reg/corr/expan) and ``span.dipl`` (orig/sic/abbr) swap places under
+    the toggle; any further reading is ``span.alt``, never shown but named in the tip,
+    which gives every reading, who made the intervention and how sure they were.
+    """
+    readings = [(name, c) for c in el if (name := _local(c))]
+    norm = next((c for n in SHOWN_READINGS for name, c in readings if name == n), None)
+    dipl = next((c for n in DIPLOMATIC_READINGS for name, c in readings if name == n), None)
+    if norm is None and dipl is None and readings:
+        norm = readings[0][1]
+    kind = _local(norm) if norm is not None else _local(dipl) if dipl is not None else "empty"
+    made = etree.SubElement(out, "span", {"class": f"choice choice-{kind}"})
+    described = []
+    for name, child in readings:
+        role = "norm" if child is norm else "dipl" if child is dipl else "alt"
+        if norm is None or dipl is None:
+            role = "alt" if child is not (norm if norm is not None else dipl) else ""
+        reading = etree.SubElement(made, "span", {"class": f"{name} {role}".strip()})
+        r.children(child, reading)
+        _identify(child, reading, made)
+        described.append(f"{READING_WORDS.get(name, name)}: {reading_text(child) or '(nothing)'}")
+    parent = el.getparent()
+    name_parent = parent if parent is not None and _local(parent) in NAME_ELEMENTS else None
+    lines = ["; ".join(described), r.who_and_how_sure(norm, el, name_parent)]
+    r.add_tip(made, lines)
     return made
+
+
+def render_sic(r: _Renderer, el: etree._Element, out: Html) -> Html:
+    """A ``sic`` outside a ``choice``: flagged as the source's reading, not corrected."""
+    parent = el.getparent()
+    if parent is not None and _local(parent) == "choice":
+        return render_span(r, el, out)
+    made = etree.SubElement(out, "span", {"class": "sic flagged"})
+    r.children(el, made)
+    r.add_tip(made, ["so in the source (sic), not corrected", r.who_and_how_sure(el)])
+    return made
+
+
+def render_name(r: _Renderer, el: etree._Element, out: Html) -> Html:
+    """A name: linked to its person's page when ``@ref`` names a person of the edition."""
+    href = next(
+        (r.context.persons[i] for i in _ref_ids(el.get("ref", "")) if i in r.context.persons),
+        None,
+    )
+    if href is None or r.link_tips is not None:
+        return render_span(r, el, out)
+    made = etree.SubElement(
+        out, "a", {"class": _class(_local(el)).lower(), "href": href, "data-ref": el.get("ref", "")}
+    )
+    r.link_tips = []
+    r.children(el, made)
+    inner, r.link_tips = r.link_tips, None
+    person = next(
+        (r.context.person_labels[i] for i in _ref_ids(el.get("ref", "")) if i in r.context.persons),
+        "",
+    )
+    has_choice = any(_local(c) == "choice" for c in el.iter())
+    r.add_tip(made, [person, *inner, "" if has_choice else _identified(r, el)])
+    return made
+
+
+def _identified(r: _Renderer, el: etree._Element) -> str:
+    how = r.who_and_how_sure(el)
+    return f"identified {how}" if how else ""
+
+
+def _ref_ids(ref: str) -> list[str]:
+    """"#yezhov persons.xml#zinoviev" → ["yezhov", "zinoviev"]; web addresses name nothing here."""
+    return [
+        token.rsplit("#", 1)[1]
+        for token in ref.split()
+        if "#" in token and not EXTERNAL_URL.match(token) and not token.endswith("#")
+    ]
 
 
 def render_span(r: _Renderer, el: etree._Element, out: Html) -> Html:
@@ -412,7 +532,9 @@ def render_date(r: _Renderer, el: etree._Element, out: Html) -> Html:
 
 def render_ref(r: _Renderer, el: etree._Element, out: Html) -> Html:
     target = (el.get("target") or "").strip()
-    if target.startswith("#") and target[1:] in r.ids:
+    if r.link_tips is not None:  # already inside a link
+        made = etree.SubElement(out, "span", {"class": "ref"})
+    elif target.startswith("#") and target[1:] in r.ids:
         made = etree.SubElement(out, "a", {"class": "ref", "href": target})
     elif EXTERNAL_URL.match(target) and " " not in target:
         made = etree.SubElement(out, "a", {"class": "ref external", "href": target})
@@ -421,7 +543,13 @@ def render_ref(r: _Renderer, el: etree._Element, out: Html) -> Html:
         made = etree.SubElement(out, "span", {"class": "ref"})
         if target:
             made.set("data-target", target)
+    if made.tag != "a":
+        r.children(el, made)
+        return made
+    r.link_tips = []
     r.children(el, made)
+    inner, r.link_tips = r.link_tips, None
+    r.add_tip(made, inner)
     return made
 
 
@@ -449,6 +577,8 @@ def render_list(r: _Renderer, el: etree._Element, out: Html) -> Html:
             item = etree.SubElement(made, item_tag)
             r.children(child, item)
             _identify(child, item, made)
+            if name == "item" and child.get(XML_ID):
+                _permalink(r, item, str(child.get(XML_ID)), "item")
             _append_text(made, child.tail)
         else:
             # A page break or note between items belongs to the item before it.
@@ -510,9 +640,11 @@ HANDLERS: dict[str, Handler] = {
     "pb": render_page_break,
     "quote": render_quote,
     "ref": render_ref,
+    "sic": render_sic,
     "table": render_table,
     **{name: render_div for name in DIV_LEVELS - {"body"}},
     **{name: render_block_div for name in DIV_NAMES},
-    **{name: render_span for name in SPAN_NAMES},
+    **{name: render_span for name in SPAN_NAMES - {"sic"}},
+    **{name: render_name for name in ("persName", "rs")},
     **{name: render_tag for name in TAG_NAMES},
 }

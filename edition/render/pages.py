@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib.resources
+import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -15,19 +17,78 @@ from markupsafe import Markup
 
 from edition.config import EditionConfig
 from edition.render.html import RenderedText
+from edition.render.persons import (
+    Mention,
+    Personography,
+    PersonRecord,
+    count_by_document,
+    mentions_svg,
+    person_href,
+    persons_in,
+    sort_key,
+)
+from edition.render.principles import Principles
 from edition.render.teiread import DocumentInfo
 
 # Licence URLs worth linking: "https://creativecommons.org/licenses/by/4.0/".
 WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+# The first number of a page range, for sorting: "300–302" → 300.
+FIRST_NUMBER = re.compile(r"\d+")
+# A date <time datetime> accepts: "2026", "2026-11", "2026-11-21".
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 ASSETS = ("style.css",)
 
 
 @dataclass(frozen=True)
 class DocumentRow:
-    """One line of the index's table of documents."""
+    """One line of a table of documents."""
 
     info: DocumentInfo
     href: str  # "d-003-…/index.html", relative to the site root
+    number: int  # its place in the edition's order, from 1
+
+    @property
+    def datetime(self) -> str:
+        """The date for ``<time datetime>``, or "" when it is not a plain ISO date."""
+        return self.info.when if ISO_DATE.match(self.info.when) else ""
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    key: str  # "date": the page is documents-by-date.html; "" is the edition's order
+    label: str  # the column heading
+    sort: Callable[[DocumentRow], tuple[object, ...]]
+
+
+SORT_ORDERS = (
+    SortOrder("", "No.", lambda row: (row.number,)),
+    SortOrder("title", "Title", lambda row: (row.info.title.casefold(), row.number)),
+    SortOrder("date", "Date", lambda row: (not row.info.when, row.info.when, row.number)),
+    SortOrder(
+        "author", "Author", lambda row: (not row.info.author, row.info.author.casefold(), row.number)
+    ),
+    SortOrder(
+        "pages",
+        "Pages",
+        lambda row: (not row.info.pages, _first_number(row.info.pages), row.number),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    """A mention on a person's page: where it is, and the words around it."""
+
+    mention: Mention
+    href: str  # "../../d-003/index.html#p1"
+    label: str  # "¶ p1, p. 301"
+
+
+@dataclass(frozen=True)
+class MentionGroup:
+    info: DocumentInfo
+    href: str
+    mentions: tuple[MentionRow, ...]
 
 
 def template_dir() -> Path:
@@ -58,19 +119,73 @@ def document_href(doc_id: str) -> str:
     return f"{quote(doc_id)}/index.html"
 
 
+def sorted_href(key: str) -> str:
+    """The page listing the documents in one order: "" → the title page's list."""
+    return f"documents-by-{key}.html" if key else "index.html#ed-documents"
+
+
+def permalink(config: EditionConfig, path: str) -> str:
+    """The page's citable address under the edition's base URL, or "" without one."""
+    base = config.base_url
+    if not WEB_URL.match(base):
+        return ""
+    return base.rstrip("/") + "/" + path
+
+
+def release_date(config: EditionConfig) -> str:
+    """The release's date: edition.yaml's, else SOURCE_DATE_EPOCH's — never the clock."""
+    if config.date:
+        return config.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    return ""
+
+
+def edition_citation(config: EditionConfig, date: str) -> str:
+    """"A. Editor and B. Editor (eds.), Title, version 1.2 (2026-11-21). Publisher. URL"."""
+    names = [e.name for e in config.editors]
+    who = ""
+    if names:
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        who = f"{joined} ({'ed.' if len(names) == 1 else 'eds.'}), "
+    version = f"version {config.version}" + (f" ({date})" if date else "")
+    parts = [f"{who}{config.title}, {version}."]
+    if config.publisher:
+        parts.append(f"{config.publisher}.")
+    url = permalink(config, "index.html")
+    if url:
+        parts.append(url)
+    return " ".join(parts)
+
+
 def write_index(
     env: jinja2.Environment,
     site_dir: Path,
     config: EditionConfig,
     documents: Sequence[DocumentInfo],
 ) -> None:
-    rows = [DocumentRow(info, document_href(info.id)) for info in documents]
-    html = env.get_template("index.html").render(
-        _common(config, root="", lang=config.language),
-        page_title=config.title,
-        documents=rows,
-    )
-    _write(site_dir / "index.html", html)
+    """The title page (edition order), and one page per other order of the documents."""
+    rows = [
+        DocumentRow(info, document_href(info.id), n) for n, info in enumerate(documents, start=1)
+    ]
+    date = release_date(config)
+    for order in SORT_ORDERS:
+        html = env.get_template("index.html").render(
+            _common(config, root="", lang=config.language, current="documents"),
+            page_title=(
+                f"Documents by {order.label.lower()} \N{EM DASH} {config.title}"
+                if order.key
+                else config.title
+            ),
+            home=not order.key,
+            documents=sorted(rows, key=order.sort),
+            orders=[(o, sorted_href(o.key)) for o in SORT_ORDERS],
+            current_order=order,
+            citation=edition_citation(config, date),
+        )
+        name = f"documents-by-{order.key}.html" if order.key else "index.html"
+        _write(site_dir / name, html)
 
 
 def write_document(
@@ -79,22 +194,135 @@ def write_document(
     config: EditionConfig,
     info: DocumentInfo,
     rendered: RenderedText,
+    neighbours: tuple[DocumentInfo | None, DocumentInfo | None],
+    personography: Personography,
 ) -> None:
-    """Write ``<id>/index.html``; the caller puts the TEI download beside it."""
+    """Write ``<id>/index.html``; the caller puts the downloads beside it."""
     folder = site_dir / info.id
     folder.mkdir(parents=True, exist_ok=True)
     licence = info.licence or config.licence.name
     licence_url = info.licence_url if info.licence else config.licence.url
+    previous, following = neighbours
+    url = permalink(config, document_href(info.id))
     html = env.get_template("document.html").render(
-        _common(config, root="../", lang=info.language or config.language),
+        _common(config, root="../", lang=info.language or config.language, current=""),
         page_title=f"{info.title} \N{EM DASH} {config.title}",
         info=info,
         body=Markup(rendered.body),  # built with lxml, escaped by construction
         notes=Markup(rendered.notes),
         show_title=not rendered.opens_with_heading,
-        tei_href=f"{quote(info.id)}.xml",
+        downloads=_downloads(info.id),
         licence=licence,
         licence_url=licence_url if WEB_URL.match(licence_url) else "",
+        previous=(previous, "../" + document_href(previous.id)) if previous else None,
+        following=(following, "../" + document_href(following.id)) if following else None,
+        persons=[(p, "../" + person_href(p.id)) for p in persons_in(personography, info.id)],
+        permalink=url,
+        citation=_document_citation(config, info, url),
+    )
+    _write(folder / "index.html", html)
+
+
+def _downloads(doc_id: str) -> list[tuple[str, str, str]]:
+    """(file, label, media type) of a document's downloads, beside its page."""
+    name = quote(doc_id)
+    return [
+        (f"{name}.xml", "TEI P5 XML", "application/tei+xml"),
+        (f"{name}-diplomatic.txt", "Plain text, diplomatic (as the source has it)", "text/plain"),
+        (f"{name}-normalized.txt", "Plain text, normalized and corrected", "text/plain"),
+    ]
+
+
+def _document_citation(config: EditionConfig, info: DocumentInfo, url: str) -> str:
+    who = f"{info.author}, " if info.author else ""
+    when = f", {info.date}" if info.date else ""
+    edition = edition_citation(config, release_date(config)).split(" http")[0]
+    return f"{who}\u201c{info.title}\u201d{when}. In: {edition}" + (f" {url}" if url else "")
+
+
+def write_persons(
+    env: jinja2.Environment,
+    site_dir: Path,
+    config: EditionConfig,
+    documents: Sequence[DocumentInfo],
+    personography: Personography,
+) -> None:
+    """``persons/index.html`` and ``persons/<id>/index.html`` for each person of the register."""
+    folder = site_dir / "persons"
+    folder.mkdir(parents=True, exist_ok=True)
+    people = sorted(personography.persons.values(), key=sort_key)
+    by_id = {info.id: info for info in documents}
+    titles = [(info.id, info.title) for info in documents]
+    rows = []
+    for person in people:
+        mentions = personography.mentions_of(person.id)
+        rows.append((person, f"{quote(person.id)}/index.html", len(mentions),
+                     len({m.doc_id for m in mentions})))  # fmt: skip
+        _write_person(env, folder, config, person, mentions, by_id, titles)
+    html = env.get_template("persons.html").render(
+        _common(config, root="../", lang=config.language, current="persons"),
+        page_title=f"Persons \N{EM DASH} {config.title}",
+        rows=rows,
+    )
+    _write(folder / "index.html", html)
+
+
+def _write_person(
+    env: jinja2.Environment,
+    folder: Path,
+    config: EditionConfig,
+    person: PersonRecord,
+    mentions: list[Mention],
+    by_id: dict[str, DocumentInfo],
+    titles: list[tuple[str, str]],
+) -> None:
+    groups: list[MentionGroup] = []
+    for doc_id, _ in titles:
+        found = [m for m in mentions if m.doc_id == doc_id]
+        if not found:
+            continue
+        page = "../../" + document_href(doc_id)
+        rows = tuple(
+            MentionRow(m, page + (f"#{quote(m.anchor)}" if m.anchor else ""), _where(m))
+            for m in found
+        )
+        groups.append(MentionGroup(by_id[doc_id], page, rows))
+    chart = mentions_svg(person, count_by_document(mentions, titles))
+    html = env.get_template("person.html").render(
+        _common(config, root="../../", lang=config.language, current="persons"),
+        page_title=f"{person.name} \N{EM DASH} {config.title}",
+        person=person,
+        groups=groups,
+        count=len(mentions),
+        chart=Markup(chart),  # every text in it escaped by mentions_svg
+    )
+    target = folder / person.id
+    target.mkdir(parents=True, exist_ok=True)
+    _write(target / "index.html", html)
+
+
+def _where(mention: Mention) -> str:
+    parts = []
+    if mention.page:
+        parts.append(f"p. {mention.page}")
+    parts.append(f"\u00b6 {mention.anchor}" if mention.anchor else "the document")
+    return ", ".join(parts)
+
+
+def write_principles(
+    env: jinja2.Environment, site_dir: Path, config: EditionConfig, principles: Principles
+) -> None:
+    folder = site_dir / "principles"
+    folder.mkdir(parents=True, exist_ok=True)
+    detectors = [
+        (name, options.enabled, sorted((k, str(v)) for k, v in options.options.items()))
+        for name, options in sorted(config.detectors.items())
+    ]
+    html = env.get_template("principles.html").render(
+        _common(config, root="../", lang=config.language, current="principles"),
+        page_title=f"Editorial principles \N{EM DASH} {config.title}",
+        principles=principles,
+        detectors=detectors,
     )
     _write(folder / "index.html", html)
 
@@ -106,7 +334,17 @@ def write_assets(site_dir: Path) -> None:
         shutil.copyfile(template_dir() / name, assets / name)
 
 
-def _common(config: EditionConfig, *, root: str, lang: str) -> dict[str, object]:
+def write_text(path: Path, text: str) -> None:
+    """A plain-text download: UTF-8, LF line ends."""
+    _write(path, text)
+
+
+def _first_number(pages: str) -> int:
+    found = FIRST_NUMBER.search(pages)
+    return int(found.group()) if found else 0
+
+
+def _common(config: EditionConfig, *, root: str, lang: str, current: str) -> dict[str, object]:
     url = config.licence.url
     return {
         "edition": config,
@@ -116,6 +354,14 @@ def _common(config: EditionConfig, *, root: str, lang: str) -> dict[str, object]
         "lang": lang,
         "root": root,
         "version": config.version,
+        "release_date": release_date(config),
+        "release_datetime": release_date(config) if ISO_DATE.match(release_date(config)) else "",
+        "current": current,
+        "nav": [
+            ("documents", "Documents", f"{root}index.html"),
+            ("persons", "Persons", f"{root}persons/index.html"),
+            ("principles", "Editorial principles", f"{root}principles/index.html"),
+        ],
     }
 
 

@@ -21,7 +21,14 @@ LICENCE = "tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence"
 # that cannot climb out of the site: "d-003-e5b59e6160513613" matches, "../x" does not.
 DOCUMENT_ID = re.compile(r"^[^\W\d][\w.-]*$")
 # Folders the site itself uses; a document may not take their names.
-RESERVED_IDS = frozenset({"assets", "index.html"})
+RESERVED_IDS = frozenset({"assets", "persons", "principles", "index.html"})
+
+# Where a document's own date is, not the edition's publication date in publicationStmt.
+DATE_PATHS = (
+    "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']/tei:date",
+    "tei:profileDesc/tei:creation/tei:date",
+    "tei:fileDesc/tei:sourceDesc//tei:date",
+)
 
 EN_DASH = "\u2013"  # between page numbers, as in "300\u2013302"
 
@@ -36,6 +43,7 @@ class DocumentInfo:
     id: str
     title: str
     date: str = ""
+    when: str = ""  # the date as ISO 8601 from @when (or @from, @notBefore), for sorting
     author: str = ""
     pages: str = ""  # "300-302" (with an en dash), "17", or "" when the header does not say
     language: str = ""  # BCP 47 from the TEI's xml:lang; "" when unstated
@@ -59,6 +67,16 @@ def parser() -> etree.XMLParser:
 
 def read_tei(path: Path) -> TeiDocument:
     """Parse ``path`` as a TEI document; raise `EditionError` located ``file:line:col``."""
+    return as_document(path, parse_tei(path))
+
+
+def is_register(root: etree._Element) -> bool:
+    """A TEI file without a text that holds a ``standOff/listPerson``: a personography."""
+    return root.find("tei:text", NS) is None and root.find("tei:standOff//tei:listPerson", NS) is not None
+
+
+def parse_tei(path: Path) -> etree._Element:
+    """Parse ``path`` safely and check its root is TEI; raise `EditionError` located."""
     where = str(path)
     try:
         data = path.read_bytes()
@@ -88,6 +106,12 @@ def read_tei(path: Path) -> TeiDocument:
                 )
             ]
         )
+    return root
+
+
+def as_document(path: Path, root: etree._Element) -> TeiDocument:
+    """Check a parsed TEI root has a body and a usable document id; raise `EditionError`."""
+    where, line = str(path), source_line(root)
     body = root.find("tei:text/tei:body", NS)
     if body is None:
         raise EditionError(
@@ -119,6 +143,7 @@ def read_info(root: etree._Element, doc_id: str) -> DocumentInfo:
         id=doc_id,
         title=_title(header) or doc_id,
         date=_first_date(header),
+        when=_first_when(header),
         author=_first_text(
             header,
             "tei:fileDesc/tei:titleStmt/tei:author",
@@ -198,16 +223,21 @@ def _first_text(header: etree._Element, *paths: str) -> str:
 
 
 def _first_date(header: etree._Element) -> str:
-    # The document's own date, not the edition's publication date in publicationStmt.
-    for path in (
-        "tei:profileDesc/tei:correspDesc/tei:correspAction[@type='sent']/tei:date",
-        "tei:profileDesc/tei:creation/tei:date",
-        "tei:fileDesc/tei:sourceDesc//tei:date",
-    ):
+    for path in DATE_PATHS:
         for found in header.findall(path, NS):
             text = reading_text(found) or found.get("when", "")
             if text:
                 return text
+    return ""
+
+
+def _first_when(header: etree._Element) -> str:
+    for path in DATE_PATHS:
+        for found in header.findall(path, NS):
+            for attribute in ("when", "from", "notBefore"):
+                value = found.get(attribute, "")
+                if value:
+                    return value
     return ""
 
 
