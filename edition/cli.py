@@ -1,4 +1,4 @@
-"""The command line: ``edition build|convert|render|validate|init``; the only module that prints.
+"""The command line: ``edition build|convert|render|validate|review|init``; the only module that prints.
 
 Every failure reaches the user as located diagnostics on stderr and a non-zero
 exit code (1: the input has errors; 2: the command line is wrong; 70: a bug in
@@ -99,6 +99,16 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("tei", type=Path, nargs="+", help="TEI files or folders of them")
     validate.set_defaults(run=_validate)
 
+    review = commands.add_parser(
+        "review", parents=[common], help="list what the machine guessed, for the editor to decide"
+    )
+    review.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
+    review.add_argument(
+        "--out", type=Path, default=Path("review.html"),
+        help="the report to open in a browser (default: review.html)",
+    )
+    review.set_defaults(run=_review)
+
     init = commands.add_parser("init", parents=[common], help="create a new sources folder")
     init.add_argument("folder", type=Path)
     init.set_defaults(run=_init)
@@ -152,6 +162,22 @@ def _validate(args: argparse.Namespace) -> list[Diagnostic]:
         raise EditionError(problems)
     print(f"edition: {len(files)} files valid against tei_all", file=sys.stderr)
     return []
+
+
+def _review(args: argparse.Namespace) -> list[Diagnostic]:
+    import os
+
+    from edition.pipeline import display_path
+    from edition.review import html_report, review_edition, table
+
+    review, warnings = review_edition(args.sources)
+    for line in table(review.groups, review.documents):
+        print(line)
+    partial = args.out.with_name(f".{args.out.name}.partial")
+    partial.write_text(html_report(review.groups, review.title, review.documents), encoding="utf-8")
+    os.replace(partial, args.out)  # the editor never opens a half-written report
+    print(f"edition: review written to {display_path(args.out)}", file=sys.stderr)
+    return warnings
 
 
 def _init(args: argparse.Namespace) -> list[Diagnostic]:

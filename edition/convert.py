@@ -6,7 +6,8 @@ values: `convert_document` reads nothing from disk and writes nothing.
 1. split the source into blocks (`edition.blocks`);
 2. run every enabled detector over it (`edition.detectors`);
 3. resolve overlapping annotations by priority (`edition.resolve`);
-4. encode the body, assign ids, build the header (`edition.encode`, `edition.ids`, `edition.header`);
+4. encode the body, assign ids, build the header (`edition.encode`, `edition.ids`, `edition.header`)
+   and the ``standOff`` with the persons the document names (`edition.personography`);
 5. check that the diplomatic reading gives the source back (`edition.reading`).
 """
 
@@ -25,6 +26,7 @@ from edition.diagnostics import Diagnostic
 from edition.encode import TEI_NS, Encoder
 from edition.header import HeaderFacts, build_header, tei_document
 from edition.ids import assign_ids, document_id
+from edition.personography import mentioned, stand_off
 from edition.reading import diplomatic_text, first_difference, plain_text
 from edition.resolve import resolve
 from edition.serialize import serialize
@@ -86,7 +88,9 @@ def convert_document(
         editorial=tuple(editorial),
     )
     header = build_header(config, meta, source, facts)
-    root = tei_document(doc_id, meta.language or config.language, header, body)
+    persons = (registers or Registers()).persons
+    named = mentioned(persons, (a.attr("ref") for a in kept if a.kind == "persName"))
+    root = tei_document(doc_id, meta.language or config.language, header, body, stand_off(named))
     diagnostics.extend(check_lossless(source, root))
     return Converted(name, doc_id, serialize(root), tuple(diagnostics), tuple(review))
 

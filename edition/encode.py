@@ -97,22 +97,29 @@ class Encoder:
             element = sub(div, "note", {"place": "end", "n": label})
             self.inline(element, note.label_end, note.end)
 
-    def inline(self, parent: etree._Element, start: int, end: int) -> None:
-        """Append ``text[start:end]`` to ``parent``, with the annotations inside it as elements."""
+    def inline(
+        self, parent: etree._Element, start: int, end: int, within: Annotation | None = None
+    ) -> None:
+        """Append ``text[start:end]`` to ``parent``, with the annotations inside it as elements.
+
+        ``within`` is the annotation whose content this is (a wrapper's own span), left out.
+        """
         position = start
-        for annotation in self._outermost(start, end):
+        for annotation in self._outermost(start, end, within):
             self._append_text(parent, self.text[position : annotation.start])
             build = ELEMENT_BUILDERS[annotation.kind]
             build(self, parent, annotation)
             position = annotation.end
         self._append_text(parent, self.text[position:end])
 
-    def _outermost(self, start: int, end: int) -> list[Annotation]:
+    def _outermost(
+        self, start: int, end: int, within: Annotation | None = None
+    ) -> list[Annotation]:
         """Annotations inside ``[start, end)`` that no other one there contains."""
         result: list[Annotation] = []
         reach = start
         for annotation in self.annotations:
-            if annotation.start < start or annotation.end > end:
+            if annotation.start < start or annotation.end > end or annotation is within:
                 continue
             if result and annotation.start < reach:
                 continue  # nested inside the previous outermost annotation
@@ -178,10 +185,10 @@ def build_wrapper(tag: str) -> Callable[[Encoder, etree._Element, Annotation], N
         element = sub(parent, tag, attrib)
         if a.attr("reg"):
             choice = sub(element, "choice")
-            encoder.inline(sub(choice, "orig"), a.start, a.end)
+            encoder.inline(sub(choice, "orig"), a.start, a.end, a)
             sub(choice, "reg", text=a.attr("reg"))
         else:
-            encoder.inline(element, a.start, a.end)
+            encoder.inline(element, a.start, a.end, a)
 
     return build
 
@@ -190,10 +197,10 @@ def build_sic(encoder: Encoder, parent: etree._Element, a: Annotation) -> None:
     """A suspected error: ``choice/sic/corr`` with a correction, a bare ``sic`` without one."""
     who = {k: v for k, v in a.attrs if k in ("resp", "cert")}
     if not a.attr("corr"):
-        encoder.inline(sub(parent, "sic", who), a.start, a.end)
+        encoder.inline(sub(parent, "sic", who), a.start, a.end, a)
         return
     choice = sub(parent, "choice")
-    encoder.inline(sub(choice, "sic"), a.start, a.end)
+    encoder.inline(sub(choice, "sic"), a.start, a.end, a)
     sub(choice, "corr", who, a.attr("corr"))
 
 

@@ -1,4 +1,4 @@
-"""Measure the page-break and footnote detectors against a gold-annotated corpus.
+"""Measure the page-break, footnote and person detectors against a gold-annotated corpus.
 
 A corpus folder holds ``<doc>.txt`` (the input) beside ``<doc>.json`` (gold: see
 the corpus README); a folder of such folders is a corpus of volumes. Every
@@ -24,7 +24,9 @@ from edition.annotations import Annotation
 from edition.blocks import split_blocks
 from edition.config import EditionConfig
 from edition.convert import convert_document
-from edition.detectors import DetectionContext, Registered, default_detectors
+from edition.detectors import DetectionContext, Registered, Registers, default_detectors
+from edition.names import PARENTHESIS, PARTICLES, TERRITORIAL, TITLES
+from edition.persons import Personography, PersonRecord
 from edition.resolve import resolve
 from edition.source import Source, read_source
 
@@ -70,10 +72,13 @@ class DocumentResult:
     unmarked_kept: int  # of those, how many no marker claimed
     lossless: bool
     misses: tuple[str, ...] = ()
+    persons: Score = Score()  # tp: gold mentions found; fn: missed; fp: links the gold lacks
+    links: int = 0  # persName links made
 
     @property
     def errors(self) -> int:
-        return self.pages.fp + self.pages.fn + self.notes.fp + self.notes.fn + (not self.lossless)
+        return (self.pages.fp + self.pages.fn + self.notes.fp + self.notes.fn + (not self.lossless)
+                + self.persons.fp + self.persons.fn)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,19 @@ class Report:
     @property
     def notes(self) -> Score:
         return sum((d.notes for d in self.documents), Score())
+
+    @property
+    def persons(self) -> Score:
+        return sum((d.persons for d in self.documents), Score())
+
+    @property
+    def links(self) -> int:
+        return sum(d.links for d in self.documents)
+
+    @property
+    def wrong_links(self) -> float:
+        """The share of the links made that the gold does not have."""
+        return self.persons.fp / self.links if self.links else 0.0
 
     @property
     def unmarked(self) -> tuple[int, int]:
@@ -128,6 +146,16 @@ class Report:
                 f"{part.notes.precision:>7.4f} {part.notes.recall:>6.4f} {part.notes.f1:>6.4f}  "
                 f"{f'{kept}/{total}':>13}  {len(part.documents) - part.lossless_failures:>8}"
             )
+        with_persons = [(v, p) for v, p in rows if p.persons.tp + p.persons.fn]
+        if with_persons:
+            lines += ["", f"{'persons':<20} {'docs':>5}  {'mentions':>8} {'found':>6} {'recall':>6}  "
+                          f"{'links':>6} {'wrong':>6} {'rate':>7}"]
+            for label, part in with_persons:
+                score = part.persons
+                lines.append(
+                    f"{label:<20} {len(part.documents):>5}  {score.tp + score.fn:>8} {score.tp:>6} "
+                    f"{score.recall:>6.4f}  {part.links:>6} {score.fp:>6} {part.wrong_links:>7.2%}"
+                )
         bad = self.worst(worst)
         if bad:
             lines += ["", "worst documents:"]
@@ -145,12 +173,53 @@ def evaluate_corpus(folder: Path, detectors: Sequence[Registered] | None = None,
     """
     registry = tuple(detectors if detectors is not None else default_detectors())
     results = [
-        evaluate_document(text, registry, volume.name)
+        evaluate_document(text, registry, volume.name, registers)
         for volume in volumes(folder)
+        for registers in [volume_registers(volume)]
         for text in sorted(volume.glob("*.txt"), key=_natural)[:limit]
         if text.with_suffix(".json").exists()
     ]
     return Report(tuple(results))
+
+
+def volume_registers(volume: Path) -> Registers:
+    """The register of persons a volume's ``_persons.json`` implies, names forename first.
+
+    Only ids, names and descriptions: no forms and no variants, which the detector derives.
+    """
+    path = volume / "_persons.json"
+    if not path.exists():
+        return Registers()
+    listed = json.loads(path.read_text(encoding="utf-8"))
+    records = tuple(
+        PersonRecord(id=pid, name=forename_first(str(entry["name"])),
+                     description=str(entry.get("description", "")))
+        for pid, entry in listed.items()
+    )
+    return Registers(Personography(records))
+
+
+def forename_first(name: str) -> str:
+    """A catalogue name turned forename first: "Baker, Newton D." → "Newton D. Baker".
+
+    Parts after the surname that are titles go first ("Goto, Shimpei, Baron" → "Baron
+    Shimpei Goto"; "Mirbach, Wilhelm, Count von" → "Count Wilhelm von Mirbach"; "Reading,
+    Earl of" → "Earl of Reading"); a parenthesis stays at the end.
+    """
+    parenthesis = " ".join(m.group().strip() for m in PARENTHESIS.finditer(name))
+    head, *rest = [part.strip() for part in PARENTHESIS.sub("", name).split(",")]
+    titles: list[str] = []
+    forenames: list[str] = []
+    particle = ""
+    for part in rest:
+        words = part.split()
+        bare = " ".join(w for w in words if w not in PARTICLES)
+        if part in TERRITORIAL or bare in TITLES:
+            titles.append(part if part in TERRITORIAL else bare)
+            particle = " ".join(w for w in words if w in PARTICLES)
+        else:
+            forenames.append(part)
+    return " ".join(" ".join([*titles, *forenames, particle, head, parenthesis]).split())
 
 
 def volumes(folder: Path) -> list[Path]:
@@ -160,21 +229,27 @@ def volumes(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_dir() and any(p.glob("*.txt")))
 
 
-def evaluate_document(path: Path, detectors: Sequence[Registered], volume: str = "") -> DocumentResult:
+def evaluate_document(path: Path, detectors: Sequence[Registered], volume: str = "",
+                      registers: Registers | None = None) -> DocumentResult:
     """Score one ``<doc>.txt`` against its ``<doc>.json``."""
     gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     source, _ = read_source(path)
-    kept = annotate(source, path.stem, detectors)
-    converted = convert_document(source, path.stem, CONFIG, detectors)
+    registers = registers or Registers()
+    kept = annotate(source, path.stem, detectors, registers)
+    converted = convert_document(source, path.stem, CONFIG, detectors, registers=registers)
     lossless = not any(d.code == "convert.lossless" for d in converted.diagnostics)
     misses: list[str] = []
     pages = _score_pages(source, gold.get("page_breaks", []), kept, misses)
     notes, unmarked, unmarked_kept = _score_notes(source, gold.get("notes", []), kept, misses)
+    persons, links = Score(), 0
+    if len(registers.persons):
+        persons, links = _score_persons(source, gold.get("persNames", []), kept, misses)
     return DocumentResult(volume, path.stem, pages, notes, unmarked, unmarked_kept, lossless,
-                          tuple(misses))
+                          tuple(misses), persons, links)
 
 
-def annotate(source: Source, name: str, detectors: Sequence[Registered]) -> list[Annotation]:
+def annotate(source: Source, name: str, detectors: Sequence[Registered],
+             registers: Registers | None = None) -> list[Annotation]:
     """The annotations the converter encodes for ``source``: every detector's, resolved."""
     blocks = tuple(split_blocks(source.text))
     meta = CONFIG.document(name)
@@ -184,7 +259,8 @@ def annotate(source: Source, name: str, detectors: Sequence[Registered]) -> list
         if not options.enabled:
             continue
         merged = {**entry.detector.defaults, **options.options}
-        detection = entry.detector.detect(DetectionContext(source, blocks, meta, merged))
+        context = DetectionContext(source, blocks, meta, merged, registers or Registers(), name)
+        detection = entry.detector.detect(context)
         ranked.extend((entry.priority, a) for a in detection.annotations)
     kept, _ = resolve(ranked)
     return kept
@@ -237,6 +313,35 @@ def _score_notes(source: Source, gold: Sequence[dict[str, object]], kept: Iterab
         misses.append(f"the unmarked note at {_where(source, body[0])} was given a marker")
     score = Score(len(expected & found), len(found - expected), len(expected - found))
     return score, len(unmarked_bodies), kept_unmarked
+
+
+def _score_persons(source: Source, gold: Iterable[dict[str, object]], kept: Iterable[Annotation],
+                   misses: list[str]) -> tuple[Score, int]:
+    """Score linked mentions; return the score and the number of links made.
+
+    A gold mention (one with ``person_ids``) is *found* when a persName with its id overlaps it
+    and covers at least half of its characters ("General Poole" for gold "Poole", "Count von
+    Mirbach" for gold "Wilhelm, Count von Mirbach"). A link is *wrong* when no gold mention
+    of its person overlaps it: another person, an unregistered name, or no name at all.
+    """
+    expected = [(int(str(g["start"])), int(str(g["end"])), str(ids[0]))
+                for g in gold for ids in [g.get("person_ids") or []] if isinstance(ids, list) and ids]
+    found = [(a.start, a.end, a.attr("ref").removeprefix("#")) for a in kept if a.kind == "persName"]
+    text = source.text
+    tp = fn = fp = 0
+    for start, end, pid in expected:
+        if any(p == pid and min(end, e) - max(start, s) >= (end - start) / 2 for s, e, p in found):
+            tp += 1
+        else:
+            fn += 1
+            misses.append(f"person {pid} at {_where(source, start)} ({_context(text, start, end)}) "
+                          "not linked")
+    for start, end, pid in found:
+        if not any(p == pid and s < end and start < e for s, e, p in expected):
+            fp += 1
+            misses.append(f"link to {pid} at {_where(source, start)} ({_context(text, start, end)}) "
+                          "is wrong")
+    return Score(tp, fp, fn), len(found)
 
 
 def _span(value: object) -> tuple[int, int]:

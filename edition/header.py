@@ -142,12 +142,19 @@ def _reading_note(source: Source) -> str:
 
 
 def tei_document(
-    doc_id: str, language: str, header: etree._Element, body: etree._Element
+    doc_id: str,
+    language: str,
+    header: etree._Element,
+    body: etree._Element,
+    stand_off: etree._Element | None = None,
 ) -> etree._Element:
+    """``TEI``: the header, then the ``standOff`` (the persons the document names), then the text."""
     root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap=NSMAP)  # type: ignore[arg-type]
     root.set(f"{{{XML_NS}}}id", doc_id)
     root.set(f"{{{XML_NS}}}lang", language)
     root.append(header)
+    if stand_off is not None:
+        root.append(stand_off)
     text = sub(root, "text")
     text.append(body)
     return root

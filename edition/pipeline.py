@@ -5,7 +5,8 @@ The phases, in order (Pelican's lesson: read all, then write all):
 1. **configure** — read ``edition.yaml``, ``persons.yaml``, ``corrections.yaml``;
 2. **discover** — list ``texts/*.txt`` and ``tei/*.xml``; two names with one id is an error;
 3. **convert** — each text to TEI (`edition.convert`), every problem collected;
-4. **stage** — write the TEI into a fresh folder beside ``OUT/tei`` and validate it against tei_all;
+4. **stage** — write the TEI, and ``persons.xml`` (the register), into a fresh folder beside
+   ``OUT/tei`` and validate it against tei_all;
 5. **render** — the site from the staged TEI into a fresh folder beside ``OUT/site``;
 6. **publish** — swap both folders in (`edition.atomic`).
 
@@ -30,7 +31,9 @@ from edition.corrections import load_corrections
 from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
+from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
+from edition.serialize import serialize
 from edition.source import read_source
 from edition.validate import parse_untrusted, validate_files
 
@@ -176,6 +179,7 @@ def build_edition(
     report.extend(
         check_document_keys(config, texts, display_path(options.sources / "edition.yaml"))
     )
+    report.extend(check_reserved_names(texts, imported))
     # Convert even after configuration errors (the loaders stand defaults in for bad values),
     # so that one run reports the problems of every file.
     progress(f"converting {len(texts)} texts")
@@ -188,10 +192,12 @@ def build_edition(
     site_stage = staging_dir(site_target) if options.site else None
     try:
         tei_files = _write_tei(tei_stage, result)
+        registered = _write_personography(tei_stage, config, registers)
         if options.validate:
-            progress(f"validating {len(tei_files)} TEI files against tei_all")
-            shown = {path: display_path(tei_target / path.name) for path in tei_files}
-            report.extend(validate_files(tei_files, lambda p: shown[p]))
+            checked = [*tei_files, *registered]
+            progress(f"validating {len(checked)} TEI files against tei_all")
+            shown = {path: display_path(tei_target / path.name) for path in checked}
+            report.extend(validate_files(checked, lambda p: shown[p]))
             report.raise_if_errors()
         if site_stage is not None:
             progress("rendering the site")
@@ -222,6 +228,28 @@ def _write_tei(folder: Path, result: BuildResult) -> list[Path]:
         shutil.copyfile(source, path)
         written.append(path)
     return written
+
+
+def _write_personography(folder: Path, config: EditionConfig, registers: Registers) -> list[Path]:
+    """Write ``persons.xml``, the whole register as TEI, beside the documents (none without one)."""
+    if not len(registers.persons):
+        return []
+    path = folder / PERSONOGRAPHY_FILE
+    root = personography_document(config, registers.persons, release_date(config))
+    path.write_bytes(serialize(root))
+    return [path]
+
+
+def check_reserved_names(texts: list[Path], imported: list[Path]) -> list[Diagnostic]:
+    """A text or imported file named like the personography would overwrite it."""
+    stem = Path(PERSONOGRAPHY_FILE).stem
+    return [
+        error(display_path(path), 0, 0,
+              f"the name {path.name!r} is taken by the register of persons ({PERSONOGRAPHY_FILE}); "
+              "rename the file", "build.reserved-name")
+        for path in [*texts, *imported]
+        if path.stem == stem
+    ]
 
 
 def _check_imported(paths: list[Path]) -> list[Diagnostic]:

@@ -93,6 +93,7 @@ def default_detectors() -> tuple[Registered, ...]:
     """The built-in detectors, highest priority first."""
     from edition.detectors.footnotes import FootnoteDetector
     from edition.detectors.pages import PageBreakDetector
+    from edition.detectors.persons import PersonDetector
 
     return (
         Registered(
@@ -106,6 +107,11 @@ def default_detectors() -> tuple[Registered, ...]:
             90,
             "a footnote marker is apparatus too: the digits glued to a word are a number, not "
             "part of a name or an OCR error",
+        ),
+        Registered(
+            PersonDetector(),
+            70,
+            "a garbled name is a name first: a person's name wins over a suspected OCR error",
         ),
     )
 
