@@ -1,0 +1,294 @@
+"""The site as a reader meets it, in real headless Chromium: toggle, notes, anchors, persons, a11y.
+
+Needs Playwright's Python package and a Chromium on the machine (Debian's
+``chromium``; ``EDITION_CHROMIUM`` names another). Playwright never downloads a
+browser of its own here. Without them these tests skip, saying why; with
+``EDITION_REQUIRE_BROWSER=1`` (CI sets it) they fail instead.
+
+Screenshots of every page type go to ``EDITION_SCREENSHOTS`` (a folder), else to
+pytest's temporary folder; the path is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from edition.config import EditionConfig, Licence, Person
+from edition.render import render_site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tei"
+TEI_FILES = [FIXTURES / n for n in ("telegram.xml", "letter.xml", "untitled.xml", "persons.xml")]
+CONFIG = EditionConfig(
+    title="Sample Edition",
+    editors=(Person("A. Editor"),),
+    licence=Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
+    base_url="https://edition.example.org/sample/",
+    version="1.2.3",
+    date="2026-11-21",
+)
+TELEGRAM = "d-003-henderson-telegram/index.html"
+# One page of each type, and what it is called in screenshots.
+PAGE_TYPES = {
+    "home": "index.html",
+    "sorted": "documents-by-date.html",
+    "document": TELEGRAM,
+    "letter": "d-007-letter/index.html",
+    "persons": "persons/index.html",
+    "person": "persons/zinoviev/index.html",
+    "principles": "principles/index.html",
+}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+REQUIRED = os.environ.get("EDITION_REQUIRE_BROWSER", "") not in {"", "0"}
+
+
+def unavailable(reason: str) -> None:
+    """Skip, or fail where CI requires the browser."""
+    if REQUIRED:
+        pytest.fail(f"{reason} (EDITION_REQUIRE_BROWSER is set)")
+    pytest.skip(reason)
+
+
+def chromium() -> str | None:
+    candidates = [
+        os.environ.get("EDITION_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("browser") / "site"
+    folder.mkdir()
+    render_site(TEI_FILES, CONFIG, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright's Python package is not installed (pip install -e '.[test]')")
+    executable = chromium()
+    if executable is None:
+        unavailable("no Chromium found (apt-get install chromium, or set EDITION_CHROMIUM)")
+    with sync_playwright() as playwright:
+        # Playwright gives each launch a fresh, empty profile (user-data-dir) of its own.
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def url(site: Path, name: str) -> str:
+    return (site / name.split("#")[0]).as_uri() + ("#" + name.split("#")[1] if "#" in name else "")
+
+
+def in_viewport(page: Any, selector: str) -> bool:
+    return bool(
+        page.evaluate(
+            """(selector) => {
+                const r = document.querySelector(selector).getBoundingClientRect();
+                return r.bottom > 0 && r.top < window.innerHeight;
+            }""",
+            selector,
+        )
+    )
+
+
+# --- reading from disk ---
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_page_reads_from_file_with_its_style_and_no_request_elsewhere(
+    site: Path, page: Any, kind: str
+) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url(site, PAGE_TYPES[kind]))
+    assert page.title()
+    assert requests and all(r.startswith("file://") for r in requests), requests
+    # The stylesheet applied: the skip link is moved off screen.
+    assert page.eval_on_selector(".skip-link", "e => getComputedStyle(e).position") == "absolute"
+    assert "version 1.2.3" in page.inner_text("footer")
+    assert "2026-11-21" in page.inner_text("footer")
+
+
+# --- the reading text ---
+
+
+def test_toggle_switches_to_the_diplomatic_reading_and_back(site: Path, page: Any) -> None:
+    page.goto(url(site, TELEGRAM))
+    text = page.locator("#p1")
+    assert "The trial of Zinoviev" in text.inner_text()
+    assert "Zinoxyez" not in text.inner_text()
+    page.click("label[for=ed-diplomatic]")
+    assert page.is_checked("#ed-diplomatic")
+    assert "The trial of Zinoxyez" in text.inner_text()
+    assert "spoke of the tbe verdict" in " ".join(text.inner_text().split())
+    page.click("label[for=ed-diplomatic]")
+    assert "The trial of Zinoviev" in text.inner_text()
+
+
+def test_toggle_works_from_the_keyboard(site: Path, page: Any) -> None:
+    page.goto(url(site, TELEGRAM))
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "ed-diplomatic":
+            break
+    else:
+        pytest.fail("the reading toggle is not reachable with Tab")
+    page.keyboard.press("Space")
+    assert "Zinoxyez" in page.locator("#p1").inner_text()
+
+
+def test_intervention_shows_other_reading_who_and_certainty_on_hover_and_focus(
+    site: Path, page: Any
+) -> None:
+    page.goto(url(site, TELEGRAM))
+    correction = page.locator("#p1 .choice-corr")
+    tip = correction.locator(".tip")
+    assert not tip.is_visible()
+    correction.hover()
+    assert tip.is_visible()
+    assert tip.inner_text() == "source: tbe; corrected: the · by automatic encoding (edition) · certainty: high"
+    page.mouse.move(0, 0)
+    assert not tip.is_visible()
+    correction.focus()
+    assert tip.is_visible()
+    name = page.locator("#p1 a.persname").first
+    name.focus()
+    assert "original: Zinoxyez; regularized: Zinoviev" in name.locator(".tip").inner_text()
+    assert "certainty: medium" in name.locator(".tip").inner_text()
+
+
+def test_footnote_marker_goes_to_the_note_and_back(site: Path, page: Any) -> None:
+    page.set_viewport_size({"width": 1100, "height": 300})
+    page.goto(url(site, TELEGRAM))
+    page.click("#n27-ref")
+    assert page.url.endswith("#n27")
+    assert in_viewport(page, "#n27")
+    page.click("#n27 .backref")
+    assert page.url.endswith("#n27-ref")
+    assert in_viewport(page, "#n27-ref")
+
+
+def test_page_anchor_lands_on_the_page_number(site: Path, page: Any) -> None:
+    page.set_viewport_size({"width": 1100, "height": 300})
+    page.goto(url(site, TELEGRAM + "#pb302"))
+    assert in_viewport(page, "#pb302")
+    assert page.inner_text("#pb302") == "[302]"
+    assert page.evaluate("document.querySelector(':target').id") == "pb302"
+
+
+# --- persons ---
+
+
+def test_person_page_lists_mentions_and_each_lands_on_its_paragraph(site: Path, page: Any) -> None:
+    page.set_viewport_size({"width": 1100, "height": 300})
+    page.goto(url(site, "persons/zinoviev/index.html"))
+    links = page.locator(".mention a.where")
+    assert links.count() == 2
+    links.nth(1).click()
+    assert page.url.endswith(TELEGRAM + "#p3")
+    assert in_viewport(page, "#p3")
+    assert "Zinoviev" in page.inner_text("#p3")
+
+
+def test_name_in_the_text_leads_to_the_person_page(site: Path, page: Any) -> None:
+    page.goto(url(site, TELEGRAM))
+    page.locator("#p1 a.persname").first.click()
+    assert page.url.endswith("persons/zinoviev/index.html")
+    assert page.inner_text("h1") == "Grigory Zinoviev"
+
+
+# --- keyboard and accessibility ---
+
+
+@pytest.mark.parametrize("kind", ["home", "document", "person"])
+def test_every_link_is_reachable_by_keyboard(site: Path, page: Any, kind: str) -> None:
+    page.goto(url(site, PAGE_TYPES[kind]))
+    wanted = page.evaluate(
+        "Array.from(document.querySelectorAll('a[href], input')).filter(e => e.getClientRects().length)"
+        ".map(e => e.outerHTML)"
+    )
+    reached: set[str] = set()
+    for _ in range(len(wanted) * 2 + 10):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.outerHTML"))
+    missing = [w for w in wanted if w not in reached]
+    assert not missing, missing[:5]
+
+
+@pytest.mark.parametrize(
+    ("kind", "diplomatic"),
+    [*((kind, False) for kind in PAGE_TYPES), ("document", True), ("letter", True)],
+)
+def test_axe_finds_no_serious_or_critical_violation(
+    site: Path, page: Any, kind: str, diplomatic: bool
+) -> None:
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        unavailable("axe-playwright-python is not installed (pip install -e '.[test]')")
+    page.goto(url(site, PAGE_TYPES[kind]))
+    if diplomatic:
+        page.check("#ed-diplomatic")
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert not bad, bad
+
+
+# --- screenshots, to look at ---
+
+
+def test_screenshots_of_every_page_type(
+    site: Path, page: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    target = Path(os.environ.get("EDITION_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    target.mkdir(parents=True, exist_ok=True)
+    for width, label in ((1100, "wide"), (375, "narrow")):
+        page.set_viewport_size({"width": width, "height": 800})
+        for kind, name in PAGE_TYPES.items():
+            page.goto(url(site, name))
+            shot = target / f"{kind}-{label}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 1000
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.goto(url(site, TELEGRAM))
+    page.check("#ed-diplomatic")
+    page.locator("#p1 .choice-corr").hover()
+    page.screenshot(path=str(target / "document-diplomatic-tip.png"))
+    page.emulate_media(media="print")
+    page.goto(url(site, TELEGRAM))
+    page.screenshot(path=str(target / "document-print.png"), full_page=True)
+    print(f"screenshots in {target}")
