@@ -203,7 +203,7 @@ def build_edition(
             progress("rendering the site")
             from edition.render import render_site  # the site is optional: load it only when built
 
-            report.extend(render_site(tei_files, config, site_stage))
+            report.extend(render_site(tei_files, config, site_stage, registered))
     except BaseException:
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:
