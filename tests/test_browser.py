@@ -82,6 +82,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample edition's site, as ``python build.py`` makes it (without the schema check)."""
+    from edition.pipeline import BuildOptions, build_edition
+
+    out = tmp_path_factory.mktemp("sample")
+    build_edition(BuildOptions(Path(__file__).parents[1] / "sources", out, validate=False))
+    return out / "site"
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
@@ -266,6 +276,27 @@ def test_axe_finds_no_serious_or_critical_violation(
         if v["impact"] in {"serious", "critical"}
     ]
     assert not bad, bad
+
+
+@pytest.mark.parametrize(
+    "name", ["index.html", "persons/index.html", "principles/index.html", "persons/yezhov/index.html"]
+)
+def test_axe_finds_no_serious_or_critical_violation_in_the_sample_edition(
+    sample_site: Path, page: Any, name: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(url(sample_site, name))
+    documents = [page.url] + [
+        url(sample_site, href) for href in page.eval_on_selector_all(
+            "table.documents tbody a", "links => links.map(a => a.getAttribute('href'))"
+        )
+    ]
+    for address in documents:
+        page.goto(address)
+        violations = Axe().run(page).response["violations"]
+        bad = [(v["id"], v["impact"]) for v in violations if v["impact"] in {"serious", "critical"}]
+        assert not bad, (address, bad)
 
 
 # --- screenshots, to look at ---
