@@ -72,7 +72,9 @@ class Encoder:
         elif self._only_page_break(block.start, block.end):
             self.inline(parent, block.start, block.end)
         elif block.kind == "list":
-            element = sub(parent, "list")
+            # A list of nothing but page markers is no list (TEI wants an item): the breaks stand alone.
+            pages_only = all(self._only_page_break(i.start, i.end) for i in block.children)
+            element = parent if pages_only else sub(parent, "list")
             for item in block.children:
                 if self._only_page_break(item.start, item.end):
                     self.inline(element, item.start, item.end)

@@ -22,6 +22,9 @@ BLOCKS = frozenset(
     {"head", "p", "item", "list", "div", "lg", "l", "table", "row", "opener", "closer"}
 )
 
+# Containers whose children are blocks: a page break directly inside one stood on its own line.
+BETWEEN_BLOCKS = frozenset({"body", "div", "list"})
+
 # The readings a choice offers that each text leaves out.
 HIDDEN_DIPLOMATIC = frozenset({"reg", "corr", "expan"})
 HIDDEN_NORMALIZED = frozenset({"orig", "sic", "abbr"})
@@ -52,9 +55,13 @@ class _Reading:
             return
         if local == "pb":
             if self.diplomatic:
-                self.parts.append(
-                    element.get("rend") or canonical_page_marker(element.get("n", ""))
+                marker = element.get("rend") or canonical_page_marker(element.get("n", ""))
+                # A break set between blocks stood on a line of its own.
+                alone = (
+                    element.getparent() is not None
+                    and _local(element.getparent()) in BETWEEN_BLOCKS
                 )
+                self.parts.append(f"\n{marker}\n" if alone else marker)
             return
         if local == "lb":
             self.parts.append("\n")
@@ -106,7 +113,11 @@ class _Reading:
 
 def _in_choice(element: etree._Element) -> bool:
     parent = element.getparent()
-    return parent is not None and etree.QName(parent).localname == "choice"
+    return parent is not None and _local(parent) == "choice"
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
 
 
 def diplomatic_text(root: etree._Element) -> str:

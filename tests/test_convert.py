@@ -125,6 +125,8 @@ def test_empty_text_gives_a_valid_empty_document(tei_schema: Path) -> None:
         "x¹ y³\n\n  1. a\n  3. b",  # endnote labels with a gap
         "\n\n  1. thethe\n  1. the",  # a repeated label, the notes in their own order
         "\n\n  1. the\n  2. the\n  1. the",  # labels out of order
+        "the\n\nthe1359.2\n[Page 301]\n[Page 301]",  # page breaks as list items, one after another
+        "the\nthe\n\n[Page 301]\n[Page 301]",  # a "list" of page breaks only
         "the\nthe\n\n861.00/11630",  # a heading after text (it opens a section)
     ],
 )
