@@ -157,7 +157,7 @@ def stabilize_ids(doc: str, body: etree._Element, previous: Sequence[Anchor]) ->
 
 
 def _fingerprint(element: etree._Element) -> tuple[str, str]:
-    text = plain_text(element)
+    text = plain_text(element, diplomatic=True)  # the source's words: a new register changes nothing
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
     return digest, text[:SKETCH_CHARS].replace("\t", " ")
 

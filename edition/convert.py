@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from edition.anchors import Anchor, stabilize_ids
 from edition.annotations import Annotation
 from edition.blocks import split_blocks
 from edition.config import EditionConfig
@@ -42,6 +43,7 @@ class Converted:
     tei: bytes
     diagnostics: tuple[Diagnostic, ...]
     review: tuple[ReviewItem, ...] = ()  # what the detectors ask the editor to decide
+    anchors: tuple[Anchor, ...] = ()  # the document's lines of the anchors lock, after this build
 
 
 def convert_document(
@@ -51,8 +53,13 @@ def convert_document(
     detectors: Sequence[Registered],
     release_date: str = "",
     registers: Registers | None = None,
+    anchors: Sequence[Anchor] = (),
 ) -> Converted:
-    """Convert ``source`` (the text of ``texts/<name>.txt``) to TEI under the edition's settings."""
+    """Convert ``source`` (the text of ``texts/<name>.txt``) to TEI under the edition's settings.
+
+    ``anchors`` are the ids this document published before (its lines of the lock):
+    headings and paragraphs keep them (`edition.anchors`).
+    """
     meta = config.document(name)
     blocks = tuple(split_blocks(source.text))
     diagnostics: list[Diagnostic] = []
@@ -77,6 +84,7 @@ def convert_document(
     body = Encoder(source.text, kept).body(blocks)
     assign_ids(body)
     doc_id = document_id(name)
+    locked = stabilize_ids(doc_id, body, anchors)
     first_page, last_page = page_range(body, meta.first_page)
     facts = HeaderFacts(
         title=meta.title or _first_heading(body) or name,
@@ -92,7 +100,9 @@ def convert_document(
     named = mentioned(persons, (a.attr("ref") for a in kept if a.kind == "persName"))
     root = tei_document(doc_id, meta.language or config.language, header, body, stand_off(named))
     diagnostics.extend(check_lossless(source, root))
-    return Converted(name, doc_id, serialize(root), tuple(diagnostics), tuple(review))
+    return Converted(
+        name, doc_id, serialize(root), tuple(diagnostics), tuple(review), tuple(locked)
+    )
 
 
 def check_lossless(source: Source, root: etree._Element) -> list[Diagnostic]:

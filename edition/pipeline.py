@@ -19,10 +19,11 @@ import datetime
 import difflib
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from edition.anchors import Anchor, read_lock, write_lock
 from edition.atomic import replace_dir, staging_dir
 from edition.config import EditionConfig
 from edition.config_load import load_edition_config
@@ -148,7 +149,11 @@ def check_document_keys(config: EditionConfig, texts: list[Path], display: str) 
 
 
 def convert_all(
-    texts: list[Path], config: EditionConfig, registers: Registers, report: Diagnostics
+    texts: list[Path],
+    config: EditionConfig,
+    registers: Registers,
+    published: Mapping[str, Sequence[Anchor]],
+    report: Diagnostics,
 ) -> list[Converted]:
     detectors = default_detectors()
     date = release_date(config)
@@ -160,7 +165,8 @@ def convert_all(
             report.extend(problem.diagnostics)
             continue
         report.extend(found)
-        result = convert_document(source, path.stem, config, detectors, date, registers)
+        anchors = published.get(document_id(path.stem), ())
+        result = convert_document(source, path.stem, config, detectors, date, registers, anchors)
         report.extend(result.diagnostics)
         converted.append(result)
     return converted
@@ -180,10 +186,14 @@ def build_edition(
         check_document_keys(config, texts, display_path(options.sources / "edition.yaml"))
     )
     report.extend(check_reserved_names(texts, imported))
+    lock = options.sources / "anchors.lock"
+    published, found = read_lock(lock, display_path(lock))
+    report.extend(found)
     # Convert even after configuration errors (the loaders stand defaults in for bad values),
     # so that one run reports the problems of every file.
     progress(f"converting {len(texts)} texts")
-    result = BuildResult(config, convert_all(texts, config, registers, report), imported)
+    converted = convert_all(texts, config, registers, published, report)
+    result = BuildResult(config, converted, imported)
     report.extend(_check_imported(imported))
     report.raise_if_errors()
 
@@ -212,6 +222,10 @@ def build_edition(
     replace_dir(tei_stage, tei_target)
     if site_stage is not None:
         replace_dir(site_stage, site_target)
+    # Lines of documents not built this time stay: their ids were published too.
+    built = {doc.doc_id for doc in converted}
+    kept = [a for doc, lines in published.items() if doc not in built for a in lines]
+    write_lock(lock, [*kept, *(a for doc in converted for a in doc.anchors)])
     result.diagnostics = list(report)
     return result
 
@@ -244,9 +258,14 @@ def check_reserved_names(texts: list[Path], imported: list[Path]) -> list[Diagno
     """A text or imported file named like the personography would overwrite it."""
     stem = Path(PERSONOGRAPHY_FILE).stem
     return [
-        error(display_path(path), 0, 0,
-              f"the name {path.name!r} is taken by the register of persons ({PERSONOGRAPHY_FILE}); "
-              "rename the file", "build.reserved-name")
+        error(
+            display_path(path),
+            0,
+            0,
+            f"the name {path.name!r} is taken by the register of persons ({PERSONOGRAPHY_FILE}); "
+            "rename the file",
+            "build.reserved-name",
+        )
         for path in [*texts, *imported]
         if path.stem == stem
     ]

@@ -57,10 +57,8 @@ class _Reading:
             if self.diplomatic:
                 marker = element.get("rend") or canonical_page_marker(element.get("n", ""))
                 # A break set between blocks stood on a line of its own.
-                alone = (
-                    element.getparent() is not None
-                    and _local(element.getparent()) in BETWEEN_BLOCKS
-                )
+                parent = element.getparent()
+                alone = parent is not None and _local(parent) in BETWEEN_BLOCKS
                 self.parts.append(f"\n{marker}\n" if alone else marker)
             return
         if local == "lb":
@@ -167,8 +165,8 @@ def first_difference(source: str, reading: str) -> int | None:
     return None
 
 
-def plain_text(element: etree._Element) -> str:
-    """An element's normalized reading on one line, without its notes — for titles and labels."""
-    reading = _Reading(diplomatic=False)
+def plain_text(element: etree._Element, diplomatic: bool = False) -> str:
+    """An element's reading on one line, without its notes — for titles, labels and fingerprints."""
+    reading = _Reading(diplomatic)
     reading.text(element)
     return WHITESPACE.sub(" ", "".join(reading.parts)).strip()

@@ -11,6 +11,7 @@ from edition.config import EditionConfig
 from edition.convert import convert_document
 from edition.detectors import default_detectors
 from edition.ids import XML_ID
+from edition.reading import plain_text
 from edition.source import decode_source
 
 NS = {"tei": "http://www.tei-c.org/ns/1.0"}
@@ -30,11 +31,7 @@ def body_of(paragraphs: list[str]) -> etree._Element:
 
 
 def ids_by_text(body: etree._Element) -> dict[str, str]:
-    return {
-        "".join(e.itertext()): e.get(XML_ID)
-        for e in body.iter()
-        if e.get(XML_ID) and e.tag != etree.Comment
-    }
+    return {plain_text(e, diplomatic=True): e.get(XML_ID) for e in body.iter() if e.get(XML_ID)}
 
 
 def build(paragraphs: list[str], lock: list[Anchor]) -> tuple[etree._Element, list[Anchor]]:
@@ -112,3 +109,24 @@ def test_a_malformed_lock_line_is_a_located_error(tmp_path: Path) -> None:
     path.write_text("# header\nd-t\tp1\tabc\n", encoding="utf-8")
     _, problems = read_lock(path, "sources/anchors.lock")
     assert [(d.line, d.code) for d in problems] == [(2, "anchors.syntax")]
+
+
+def test_a_build_keeps_published_ids_resolving_in_tei_and_html(tmp_path: Path) -> None:
+    from edition.pipeline import BuildOptions, build_edition
+
+    sources = tmp_path / "src"
+    (sources / "texts").mkdir(parents=True)
+    text = sources / "texts" / "letter.txt"
+    text.write_text("\n\n".join(PARAGRAPHS), encoding="utf-8")
+    build_edition(BuildOptions(sources, tmp_path / "out"))
+    assert (sources / "anchors.lock").exists()
+
+    edited = [*PARAGRAPHS[:2], "An inserted paragraph.", PARAGRAPHS[3], PARAGRAPHS[4]]
+    text.write_text("\n\n".join(edited), encoding="utf-8")
+    build_edition(BuildOptions(sources, tmp_path / "out"))
+
+    tei = etree.parse(str(tmp_path / "out" / "tei" / "letter.xml"))
+    ids = {e.get(XML_ID) for e in tei.iter() if e.get(XML_ID)}
+    assert {"h1", "p1", "p2", "p3", "p4", "p5"} <= ids
+    html = (tmp_path / "out" / "site" / "d-letter" / "index.html").read_text(encoding="utf-8")
+    assert all(f'id="{i}"' in html for i in ("p1", "p2", "p3", "p4", "p5"))
