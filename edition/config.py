@@ -7,9 +7,20 @@ Each option is a typed field of a frozen dataclass with its meaning beside it;
 
 from __future__ import annotations
 
+import copyreg
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+
+def read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    """A read-only view of ``mapping``; also how a pickled one is rebuilt."""
+    return MappingProxyType(mapping)
+
+
+# Configurations travel to worker processes (and Dask workers) by pickle; the read-only
+# mappings they hold do not pickle by default, so they travel as dicts and come back read-only.
+copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
 
 
 @dataclass(frozen=True)
