@@ -25,7 +25,7 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 # The legacy encodings we detect: the ones editors' Western transcriptions come in.
 # Letting the detector guess among all (it took French cp1252 for Slovak cp1250)
 # gives mojibake; among these few it either fits or refuses.
-PLAUSIBLE_LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "utf_16", "mac_roman"]
+PLAUSIBLE_LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "utf_16"]
 
 
 @dataclass(frozen=True)

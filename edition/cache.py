@@ -1,0 +1,78 @@
+"""Remember each document's conversion, keyed by everything it depends on, so rebuilds skip it.
+
+A document's TEI depends on its text, its lines of the anchors lock, the
+edition's configuration, the registers (persons, corrections), the release date
+and the code (edition's own modules and the versions of the libraries whose data
+it reads). The key hashes all of them: change any and the document is converted
+again; change none and its previous result is reused byte for byte. Entries are
+written atomically; an unreadable entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import os
+import pickle
+from pathlib import Path
+
+from edition.parallel import Job, Outcome, Shared
+
+# Libraries whose data shape the output: a new version may change a flag or a link.
+DATA_LIBRARIES = ("lxml", "wordfreq", "pyspellchecker")
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of edition's source files and its data libraries' versions."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in DATA_LIBRARIES:
+        try:
+            digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
+    return digest.hexdigest()
+
+
+class ConvertCache:
+    """Conversions on disk under ``folder``, one file per key."""
+
+    def __init__(self, folder: Path, shared: Shared) -> None:
+        self.folder = folder
+        self.salt = hashlib.sha256(
+            (
+                code_fingerprint()
+                + repr(shared.config)
+                + repr(shared.registers)
+                + shared.release_date
+            ).encode()
+        ).digest()
+
+    def key(self, job: Job) -> str:
+        digest = hashlib.sha256(self.salt)
+        digest.update(job.name.encode() + b"\0" + job.display.encode() + b"\0" + job.data)
+        digest.update("\n".join(a.line() for a in job.anchors).encode())
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Outcome | None:
+        try:
+            with open(self.folder / key[:2] / key, "rb") as stream:
+                outcome = pickle.load(stream)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return outcome if isinstance(outcome, Outcome) else None
+
+    def put(self, key: str, outcome: Outcome) -> None:
+        path = self.folder / key[:2] / key
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{key}.{os.getpid()}.part")
+            partial.write_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+            partial.replace(path)
+        except OSError:
+            return  # a cache that cannot be written only costs time

@@ -1,0 +1,104 @@
+"""Run the per-document conversion as a map over an executor: serial, local processes, or any other.
+
+The build is a map over documents followed by a reduce over the corpus. This
+module is the map: a `Job` names one text and carries its inputs, `convert_job`
+turns it into a `Converted` (or the diagnostics that stopped it) and runs in any
+`concurrent.futures.Executor`. Everything a worker needs that is shared — the
+configuration, the registers, the release date — travels once per worker in
+`Shared`, not once per document. Results come back in input order, so a
+parallel build writes exactly what a serial one does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from edition.anchors import Anchor
+from edition.config import EditionConfig
+from edition.convert import Converted, convert_document
+from edition.detectors import Registered, Registers, default_detectors
+from edition.diagnostics import Diagnostic, EditionError
+from edition.source import decode_source
+
+SERIAL_BELOW = 16  # fewer documents than this are not worth starting processes for
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every document's conversion shares."""
+
+    config: EditionConfig
+    registers: Registers
+    release_date: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One text to convert: its bytes travel with it, so a worker needs no shared disk."""
+
+    name: str
+    display: str
+    data: bytes
+    anchors: tuple[Anchor, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    converted: Converted | None
+    diagnostics: tuple[Diagnostic, ...]  # reading problems; conversion's own are in converted
+
+
+_shared: Shared | None = None
+_detectors: tuple[Registered, ...] = ()
+
+
+def _start_worker(shared: Shared) -> None:
+    global _shared, _detectors
+    _shared, _detectors = shared, default_detectors()
+
+
+def convert_job(job: Job, shared: Shared | None = None) -> Outcome:
+    """Decode and convert one text; never raises for bad input (its diagnostics come back)."""
+    shared = shared or _shared
+    assert shared is not None, "convert_job runs in a worker started by convert_jobs"
+    detectors = _detectors or default_detectors()
+    try:
+        source, found = decode_source(job.data, job.display)
+    except EditionError as problem:
+        return Outcome(None, problem.diagnostics)
+    converted = convert_document(source, job.name, shared.config, detectors,
+                                 shared.release_date, shared.registers, job.anchors)  # fmt: skip
+    return Outcome(converted, tuple(found))
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def convert_jobs(
+    jobs: Sequence[Job], shared: Shared, workers: int = 0, executor: Executor | None = None
+) -> Iterator[Outcome]:
+    """Convert ``jobs`` in order: in this process, in ``workers`` processes, or on ``executor``.
+
+    ``workers=0`` means all cores; small editions run in this process whatever is asked.
+    """
+    workers = workers or default_jobs()
+    if executor is None and (workers == 1 or len(jobs) < SERIAL_BELOW):
+        _start_worker(shared)
+        yield from (convert_job(job) for job in jobs)
+        return
+    chunk = max(1, len(jobs) // (workers * 8))  # a few chunks per worker evens out slow documents
+    if executor is not None:
+        yield from executor.map(convert_job, jobs, [shared] * len(jobs))
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(shared,)) as pool:
+        yield from pool.map(convert_job, jobs, chunksize=chunk)
+
+
+def read_job(path: Path, display: str, anchors: Sequence[Anchor]) -> Job:
+    """A job for ``texts/<name>.txt``; an unreadable file becomes a job whose decoding fails."""
+    return Job(path.stem, display, path.read_bytes(), tuple(anchors))

@@ -1,0 +1,80 @@
+"""The per-document map: serial and parallel builds agree, and the cache returns what it was given."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from edition.cache import ConvertCache
+from edition.config import EditionConfig
+from edition.detectors import Registers
+from edition.parallel import SERIAL_BELOW, Job, Shared, convert_job, convert_jobs
+
+from .conftest import SEEDS
+
+SHARED = Shared(EditionConfig(title="T"), Registers(), "2026-01-01")
+
+
+def seed_jobs(copies: int) -> list[Job]:
+    seeds = sorted(SEEDS.glob("*.txt"))
+    return [
+        Job(f"{path.stem}-{k}", f"texts/{path.stem}-{k}.txt", path.read_bytes())
+        for k in range(copies)
+        for path in seeds
+    ]
+
+
+def test_processes_give_what_one_process_gives_in_the_same_order() -> None:
+    jobs = seed_jobs(SERIAL_BELOW)  # enough to start a pool
+    serial = list(convert_jobs(jobs, SHARED, workers=1))
+    parallel = list(convert_jobs(jobs, SHARED, workers=2))
+    assert [o.converted.tei for o in parallel if o.converted] == [
+        o.converted.tei for o in serial if o.converted
+    ]
+    assert [o.converted.name for o in parallel if o.converted] == [j.name for j in jobs]
+
+
+def test_any_executor_can_run_the_map() -> None:
+    jobs = seed_jobs(1)
+    with ThreadPoolExecutor(2) as pool:
+        mapped = list(convert_jobs(jobs, SHARED, executor=pool))
+    assert [o.converted.tei for o in mapped if o.converted] == [
+        convert_job(j, SHARED).converted.tei
+        for j in jobs  # type: ignore[union-attr]
+    ]
+
+
+def test_an_undecodable_text_comes_back_as_diagnostics_not_an_exception() -> None:
+    outcome = convert_job(Job("bad", "texts/bad.txt", b"ok\n\xff\xfe\x81 bad"), SHARED)
+    assert outcome.converted is None
+    assert [d.code for d in outcome.diagnostics] == ["source.encoding"]
+
+
+def test_the_cache_returns_the_outcome_it_stored(tmp_path: Path) -> None:
+    cache = ConvertCache(tmp_path, SHARED)
+    job = seed_jobs(1)[0]
+    outcome = convert_job(job, SHARED)
+    key = cache.key(job)
+    assert cache.get(key) is None
+    cache.put(key, outcome)
+    assert cache.get(key) == outcome
+
+
+def test_the_cache_key_changes_with_each_input(tmp_path: Path) -> None:
+    job = seed_jobs(1)[0]
+    cache = ConvertCache(tmp_path, SHARED)
+    other_config = ConvertCache(
+        tmp_path, Shared(EditionConfig(title="U"), Registers(), "2026-01-01")
+    )
+    other_date = ConvertCache(tmp_path, Shared(EditionConfig(title="T"), Registers(), "2026-01-02"))
+    edited = Job(job.name, job.display, job.data + b" more")
+    keys = {cache.key(job), other_config.key(job), other_date.key(job), cache.key(edited)}
+    assert len(keys) == 4
+
+
+def test_a_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = ConvertCache(tmp_path, SHARED)
+    key = cache.key(seed_jobs(1)[0])
+    (tmp_path / key[:2]).mkdir()
+    (tmp_path / key[:2] / key).write_bytes(b"not a pickle")
+    assert cache.get(key) is None
