@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         warnings: list[Diagnostic] = args.run(args)
+    except _Exit as done:  # the command has reported for itself
+        return done.code
     except EditionError as failure:
         _print(failure.diagnostics)
         count = sum(1 for d in failure.diagnostics if d.is_error)
@@ -52,6 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("edition: warnings are errors under --strict", file=sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
+
+
+class _Exit(Exception):
+    """Raised by a command that has printed its own report and ends with ``code``."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def _print(diagnostics: Sequence[Diagnostic]) -> None:
@@ -94,9 +104,15 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(run=_render)
 
     validate = commands.add_parser(
-        "validate", parents=[common], help="check TEI files against tei_all"
+        "validate",
+        parents=[common],
+        help="check TEI files: well-formed, safe, valid against tei_all, the edition's rules",
     )
     validate.add_argument("tei", type=Path, nargs="+", help="TEI files or folders of them")
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text",
+        help="text (file:line:col: message [code]) on stderr, or a JSON report on stdout",
+    )  # fmt: skip
     validate.set_defaults(run=_validate)
 
     review = commands.add_parser(
@@ -154,13 +170,28 @@ def _render(args: argparse.Namespace) -> list[Diagnostic]:
 
 
 def _validate(args: argparse.Namespace) -> list[Diagnostic]:
-    from edition.validate import validate_files
+    """Report every problem (errors in full, warnings grouped); exit 1 when there are errors."""
+    import json
+
+    from edition.pipeline import display_path
+    from edition.validate import check_files, report_json
 
     files = _tei_files(args.tei)
-    problems = validate_files(files)
-    if problems:
-        raise EditionError(problems)
-    print(f"edition: {len(files)} files valid against tei_all", file=sys.stderr)
+    problems = check_files(files, display_path)
+    errors = sum(1 for d in problems if d.is_error)
+    failed = bool(errors) or (args.strict and bool(problems))
+    if args.format == "json":
+        print(json.dumps(report_json([display_path(f) for f in files], problems), indent=2))
+    else:
+        _print(problems)
+        warned = len(problems) - errors
+        print(
+            f"edition: {len(files)} files checked: {errors} error{'s' if errors != 1 else ''}, "
+            f"{warned} warning{'s' if warned != 1 else ''}",
+            file=sys.stderr,
+        )
+    if failed:
+        raise _Exit(EXIT_ERRORS)
     return []
 
 

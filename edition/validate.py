@@ -20,7 +20,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from edition import rules
 from edition.diagnostics import Diagnostic, error
+from edition.safexml import read_xml, safe_parser
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
 
 # A line of Jing's output, e.g. "/tmp/x.xml:19:26: error: element "foo" not allowed here".
@@ -30,43 +32,9 @@ JING_LINE = re.compile(
 MESSAGE_LIMIT = 300  # Jing lists every element it expected; a reader needs the first few
 
 
-def safe_parser() -> etree.XMLParser:
-    """An XML parser that never resolves entities, loads DTDs or touches the network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
 def parse_untrusted(path: Path, display: str) -> tuple[etree._ElementTree | None, list[Diagnostic]]:
-    """Parse XML that came from elsewhere; a DOCTYPE is refused, so no entity is ever expanded.
-
-    TEI needs no DTD, and an internal subset is how XXE payloads and entity bombs
-    arrive; refusing it also keeps Jing (which would expand entities) safe.
-    """
-    try:
-        tree = etree.parse(str(path), safe_parser())
-    except etree.XMLSyntaxError as exc:
-        return None, [
-            error(
-                display,
-                exc.lineno or 0,
-                exc.offset or 0,
-                f"not well-formed XML: {exc.msg}",
-                "xml.syntax",
-            )
-        ]
-    except OSError as exc:
-        return None, [error(display, 0, 0, f"cannot read: {exc}", "xml.read")]
-    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        return None, [
-            error(
-                display,
-                1,
-                1,
-                "has a DOCTYPE declaration; TEI needs none, and entities "
-                "could read files or expand without end, so it is refused",
-                "xml.doctype",
-            )
-        ]
-    return tree, []
+    """Parse XML that came from elsewhere (see `edition.safexml`): size-limited, no DOCTYPE."""
+    return read_xml(path, display)
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,21 +82,76 @@ def validate_files(paths: Sequence[Path], display: Callable[[Path], str] = str) 
         for path in todo:
             problems.extend(validate_tree(etree.parse(str(path), safe_parser()), display(path)))
     failed = {d.path for d in problems}
+    if failed - {display(p) for p in paths}:
+        return problems  # a problem we could not place: remember nothing as valid
     known.remember(p for p in todo if display(p) not in failed)
     return problems
+
+
+def check_files(
+    paths: Sequence[Path], display: Callable[[Path], str] = str, *, schema: bool = True
+) -> list[Diagnostic]:
+    """Everything `edition validate` checks: safe parsing, tei_all (unless not ``schema``), rules.
+
+    The files are checked together: a pointer from one into another (``persons.xml#yezhov``)
+    is resolved against it (`edition.rules`). Diagnostics come file by file, in order.
+    """
+    trees: dict[Path, etree._ElementTree] = {}
+    problems: list[Diagnostic] = []
+    for path in paths:
+        tree, found = parse_untrusted(path, display(path))
+        problems.extend(found)
+        if tree is not None:
+            trees[path] = tree
+    if schema and trees:
+        problems.extend(validate_files(list(trees), display))
+    context = rules.Context({path.name: rules.element_ids(t.getroot()) for path, t in trees.items()})
+    for path, tree in trees.items():
+        problems.extend(rules.check_tree(tree.getroot(), display(path), context))
+    order = {display(path): index for index, path in enumerate(paths)}
+    return sorted(problems, key=lambda d: (order.get(d.path, len(order)), d.line, d.col))
+
+
+def report_json(files: Sequence[str], problems: Sequence[Diagnostic]) -> dict[str, object]:
+    """The machine-readable report of `edition validate --format json`.
+
+    ``{"files": [...], "valid": bool, "errors": n, "warnings": n, "diagnostics":
+    [{"path", "line", "col", "severity", "code", "message"}, ...]}``; ``line`` and
+    ``col`` are 1-based, 0 when unknown; ``valid`` means no errors.
+    """
+    errors = sum(1 for d in problems if d.is_error)
+    return {
+        "files": list(files),
+        "valid": not errors,
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "col": d.col,
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+            }
+            for d in problems
+        ],
+    }
 
 
 def _validate_with_jing(
     java: str, jar: str, paths: Sequence[Path], display: Callable[[Path], str]
 ) -> list[Diagnostic]:
     shown = {str(path): display(path) for path in paths}
+    # Jing names a file given by a relative path by its absolute one.
+    named = {**{str(path.resolve()): display(path) for path in paths}, **shown}
     command = [java, "-jar", jar, str(schema_path()), *shown]
     run = subprocess.run(command, capture_output=True, text=True, check=False)
     problems = []
     for line in (run.stdout + run.stderr).splitlines():
         match = JING_LINE.match(line)
         if match and match["kind"] != "warning":
-            where = shown.get(match["path"], match["path"])
+            where = named.get(match["path"], match["path"])
             problems.append(
                 error(
                     where,

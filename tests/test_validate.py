@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
+from edition.cli import main
 from edition.schema import SCHEMA_SHA256, _sha256
 from edition.validate import parse_untrusted, validate_files
 
@@ -59,3 +63,56 @@ def test_not_well_formed_is_located(tmp_path: Path) -> None:
     broken = write(tmp_path, "broken.xml", "<TEI>\n<p>unclosed\n</TEI>")
     _, problems = parse_untrusted(broken, "broken.xml")
     assert problems[0].code == "xml.syntax" and problems[0].line == 3
+
+
+# -- edition validate: the command ---------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+
+
+def test_validate_reports_every_broken_fixture_and_exits_1(
+    tei_schema: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES)
+    names = ["xxe.xml", "bomb.xml", "duplicate-id.xml", "rules.xml", "persons.xml"]
+    assert main(["validate", *names]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    refusal = (
+        "has a DOCTYPE declaration; TEI needs none, and its entities could read local files or "
+        "expand without end, so the file is refused unread [xml.doctype]"
+    )
+    assert f"xxe.xml:3:1: {refusal}" in lines and f"bomb.xml:2:1: {refusal}" in lines
+    assert (
+        "duplicate-id.xml:7:19: xml:id 'p1' is used twice; ids must be unique in a file "
+        "[rules.id.duplicate]" in lines
+    )
+    assert "rules.xml:10: <note> is empty: it has neither text nor elements [rules.note.empty]" in lines
+    assert lines[-1] == "edition: 5 files checked: 7 errors, 2 warnings"
+
+
+def test_validate_json_is_a_report_for_machines(
+    tei_schema: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES)
+    assert main(["validate", "--format", "json", "invalid.xml", "persons.xml"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["files"] == ["invalid.xml", "persons.xml"]
+    assert (report["valid"], report["errors"], report["warnings"]) == (False, 1, 0)
+    [problem] = report["diagnostics"]
+    assert {k: problem[k] for k in ("path", "line", "severity", "code")} == {
+        "path": "invalid.xml", "line": 6, "severity": "error", "code": "validate.tei",
+    }  # fmt: skip
+    assert '"foo"' in problem["message"]
+
+
+def test_validate_passes_a_valid_file_and_warnings_fail_only_under_strict(
+    tei_schema: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok = write(tmp_path, "ok.xml", VALID)
+    assert main(["validate", str(ok)]) == 0
+    assert capsys.readouterr().err.endswith("edition: 1 files checked: 0 errors, 0 warnings\n")
+    elsewhere = write(
+        tmp_path, "frus.xml", VALID.replace("<p>Text</p>", '<p><persName corresp="#p_X">X</persName></p>')
+    )
+    assert main(["validate", str(elsewhere)]) == 0
+    assert main(["validate", "--strict", str(elsewhere)]) == 1

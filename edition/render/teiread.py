@@ -9,6 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from edition.diagnostics import EditionError, error
+from edition.safexml import read_xml, safe_parser
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -62,7 +63,7 @@ class TeiDocument:
 
 def parser() -> etree.XMLParser:
     """An XML parser that never expands entities, reads a DTD or touches the network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return safe_parser()
 
 
 def read_tei(path: Path) -> TeiDocument:
@@ -78,19 +79,10 @@ def is_register(root: etree._Element) -> bool:
 def parse_tei(path: Path) -> etree._Element:
     """Parse ``path`` safely and check its root is TEI; raise `EditionError` located."""
     where = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise EditionError(
-            [error(where, 0, 0, f"cannot read TEI file: {exc.strerror}", "render.tei.unreadable")]
-        ) from exc
-    try:
-        root = etree.fromstring(data, parser(), base_url=where)
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position
-        raise EditionError(
-            [error(where, line, col, f"not well-formed XML: {exc.msg}", "render.tei.syntax")]
-        ) from exc
+    tree, problems = read_xml(path, where, syntax_code="render.tei.syntax")
+    if tree is None:
+        raise EditionError(problems)
+    root = tree.getroot()
     line = source_line(root)
     if root.tag != f"{{{TEI_NS}}}TEI":
         found = etree.QName(root)

@@ -1,0 +1,211 @@
+"""The edition's own rules for a TEI file, beyond tei_all: checks over a parsed tree, pure.
+
+Each rule reports with a stable code (file:line located by the element):
+
+* ``rules.id.duplicate`` (error) — an ``xml:id`` used twice in one file;
+* ``rules.ref.unresolved`` (error) — a pointer in ``@ref``, ``@target`` or ``@corresp``
+  (``#p5``, ``persons.xml#yezhov``) that names no ``xml:id`` of this file or of the
+  file it names, when that file is among those checked;
+* ``rules.ref.elsewhere`` (warning) — a name (``persName``, ``placeName`` …) pointing at
+  ``#id`` that is neither here nor in the register, in a file that carries no list of
+  persons, places or organizations of its own: a document exported from a larger whole
+  (a FRUS document's ``persName @corresp="#p_HLW1"`` names the volume's list of persons);
+* ``rules.ref.external`` (warning) — a pointer into another file that was not checked;
+* ``rules.person.unused`` (warning) — a ``standOff`` person no pointer of the file names;
+* ``rules.note.empty`` (error) — a ``note`` with neither text nor elements.
+
+Web addresses and other URIs with a scheme (``https:``, ``urn:``, ``mailto:``) and
+TEI pointer schemes (``#xpath(…)``) are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from edition.diagnostics import Diagnostic, error, warning
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+DUPLICATE_ID = "rules.id.duplicate"
+POINTER_ATTRIBUTES = ("ref", "target", "corresp")
+# Attributes that may name a standOff person: the pointers, and who said or did something.
+PERSON_POINTERS = (*POINTER_ATTRIBUTES, "who", "resp", "sameAs")
+# A URI with a scheme is not a pointer into a file here: "https://x.org/#a", "urn:x", "mailto:a".
+URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Elements that name someone or something, whose pointers may lead into a register elsewhere.
+NAME_ELEMENTS = frozenset(
+    {"persName", "placeName", "orgName", "name", "rs", "geogName", "settlement", "country"}
+)
+# Lists whose presence says a file carries its own register.
+REGISTER_LISTS = ("listPerson", "listPlace", "listOrg", "listNym")
+EMPTY_NOTE = "<note> is empty: it has neither text nor elements"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a file's pointers may point into besides itself.
+
+    ``files`` maps a file name, as a pointer writes it (``persons.xml``), to the ids in
+    it; ``register`` is the name of the corpus personography among them, whose person
+    ids also resolve a name's bare ``#id`` (as the site does).
+    """
+
+    files: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    register: str = "persons.xml"
+
+
+def element_ids(root: etree._Element) -> frozenset[str]:
+    """Every ``xml:id`` in the tree under ``root``."""
+    return frozenset(str(e.get(XML_ID)) for e in _elements(root) if e.get(XML_ID))
+
+
+def check_tree(
+    root: etree._Element, display: str, context: Context | None = None
+) -> list[Diagnostic]:
+    """Every rule over one file's tree; diagnostics name ``display`` and the element's line."""
+    context = context or Context()
+    problems = _duplicate_ids(root, display)
+    problems += _pointers(root, display, context)
+    problems += _unused_persons(root, display)
+    problems += _empty_notes(root, display)
+    return sorted(problems, key=lambda d: (d.line, d.code, d.message))
+
+
+def _elements(root: etree._Element) -> Iterator[etree._Element]:
+    return (e for e in root.iter() if isinstance(e.tag, str))
+
+
+def _line(element: etree._Element) -> int:
+    line = element.sourceline
+    return line if isinstance(line, int) else 0
+
+
+def _name(element: etree._Element) -> str:
+    qname = etree.QName(element)
+    return qname.localname if qname.namespace in (TEI_NS, None) else f"{element.prefix}:{qname.localname}"
+
+
+def _duplicate_ids(root: etree._Element, display: str) -> list[Diagnostic]:
+    first: dict[str, int] = {}
+    problems = []
+    for element in _elements(root):
+        xml_id = element.get(XML_ID)
+        if not xml_id:
+            continue
+        if xml_id in first:
+            problems.append(
+                error(
+                    display,
+                    _line(element),
+                    0,
+                    f"xml:id {xml_id!r} is already the id of an element on line {first[xml_id]}; "
+                    "ids must be unique in a file",
+                    DUPLICATE_ID,
+                )
+            )
+        else:
+            first[xml_id] = _line(element)
+    return problems
+
+
+def _pointers(root: etree._Element, display: str, context: Context) -> list[Diagnostic]:
+    ids = element_ids(root)
+    register = context.files.get(context.register, frozenset())
+    self_contained = any(
+        root.find(f".//{{{TEI_NS}}}{name}") is not None for name in REGISTER_LISTS
+    )
+    problems = []
+    for element in _elements(root):
+        for attribute in POINTER_ATTRIBUTES:
+            for token in (element.get(attribute) or "").split():
+                problem = _check_pointer(
+                    token, element, attribute, display, ids, register, self_contained, context
+                )
+                if problem is not None:
+                    problems.append(problem)
+    return problems
+
+
+def _check_pointer(
+    token: str,
+    element: etree._Element,
+    attribute: str,
+    display: str,
+    ids: frozenset[str],
+    register: frozenset[str],
+    self_contained: bool,
+    context: Context,
+) -> Diagnostic | None:
+    if URI_SCHEME.match(token) or "(" in token:
+        return None
+    where = f"<{_name(element)} @{attribute}={token!r}>"
+    file_part, _, fragment = token.partition("#")
+    if not file_part:
+        if fragment in ids:
+            return None
+        if _name(element) in NAME_ELEMENTS:
+            if fragment in register:
+                return None
+            if not self_contained:
+                return warning(
+                    display,
+                    _line(element),
+                    0,
+                    f"{where} names no xml:id in this file or the register; presumably a list "
+                    "in the work it was taken from (not checked)",
+                    "rules.ref.elsewhere",
+                )
+        return error(
+            display, _line(element), 0, f"{where} points at no xml:id in this file",
+            "rules.ref.unresolved",
+        )  # fmt: skip
+    if file_part not in context.files:
+        return warning(
+            display,
+            _line(element),
+            0,
+            f"{where} points into {file_part}, which was not checked with this file",
+            "rules.ref.external",
+        )
+    if fragment and fragment not in context.files[file_part]:
+        return error(
+            display, _line(element), 0, f"{where} points at no xml:id in {file_part}",
+            "rules.ref.unresolved",
+        )  # fmt: skip
+    return None
+
+
+def _unused_persons(root: etree._Element, display: str) -> list[Diagnostic]:
+    """Persons a document's ``standOff`` lists but never names (a register has no text: skip)."""
+    if root.find(f"{{{TEI_NS}}}text") is None:
+        return []
+    named = {
+        token.rpartition("#")[2]
+        for element in _elements(root)
+        for attribute in PERSON_POINTERS
+        for token in (element.get(attribute) or "").split()
+        if "#" in token
+    }
+    return [
+        warning(
+            display,
+            _line(person),
+            0,
+            f"person {person.get(XML_ID)!r} is listed in standOff but no pointer names them",
+            "rules.person.unused",
+        )
+        for person in root.iterfind(f"{{{TEI_NS}}}standOff//{{{TEI_NS}}}person")
+        if person.get(XML_ID) and person.get(XML_ID) not in named
+    ]
+
+
+def _empty_notes(root: etree._Element, display: str) -> list[Diagnostic]:
+    return [
+        error(display, _line(note), 0, EMPTY_NOTE, "rules.note.empty")
+        for note in root.iter(f"{{{TEI_NS}}}note")
+        if not len(note) and not (note.text or "").strip()
+    ]
