@@ -15,13 +15,14 @@ import hashlib
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 
 from edition import rules
-from edition.diagnostics import Diagnostic, error
+from edition.diagnostics import Diagnostic, Severity, error
 from edition.safexml import read_xml, safe_parser
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
 
@@ -89,12 +90,19 @@ def validate_files(paths: Sequence[Path], display: Callable[[Path], str] = str) 
 
 
 def check_files(
-    paths: Sequence[Path], display: Callable[[Path], str] = str, *, schema: bool = True
+    paths: Sequence[Path],
+    display: Callable[[Path], str] = str,
+    *,
+    schema: bool = True,
+    as_is: Collection[Path] = (),
 ) -> list[Diagnostic]:
     """Everything `edition validate` checks: safe parsing, tei_all (unless not ``schema``), rules.
 
     The files are checked together: a pointer from one into another (``persons.xml#yezhov``)
     is resolved against it (`edition.rules`). Diagnostics come file by file, in order.
+    ``as_is`` are files imported from elsewhere and published as they are (a FRUS
+    document with its ``frus:`` markup): their schema and rule problems are reported
+    as warnings; a file that is unsafe or not well-formed is an error all the same.
     """
     trees: dict[Path, etree._ElementTree] = {}
     problems: list[Diagnostic] = []
@@ -109,6 +117,13 @@ def check_files(
     for path, tree in trees.items():
         problems.extend(rules.check_tree(tree.getroot(), display(path), context))
     order = {display(path): index for index, path in enumerate(paths)}
+    theirs = {display(path) for path in as_is}
+    problems = [
+        replace(d, severity=Severity.WARNING)
+        if d.path in theirs and not d.code.startswith("xml.")
+        else d
+        for d in problems
+    ]
     return sorted(problems, key=lambda d: (order.get(d.path, len(order)), d.line, d.col))
 
 

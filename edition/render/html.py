@@ -179,7 +179,9 @@ class _Renderer:
 
     def render_unknown(self, element: etree._Element, out: Html) -> Html:
         qname = etree.QName(element)
-        name = qname.localname if qname.namespace == TEI_NS else qname.text
+        # "seg", "frus:attachment" (the document's own prefix), or "{urn:x}y" when it has none
+        prefixed = f"{element.prefix}:{qname.localname}" if element.prefix else qname.text
+        name = qname.localname if qname.namespace == TEI_NS else prefixed
         count, line = self.unknown.get(name, (0, source_line(element)))
         self.unknown[name] = (count + 1, line)
         tag = "div" if _has_block(element) else "span"
@@ -351,6 +353,9 @@ def render_page_break(r: _Renderer, el: etree._Element, out: Html) -> Html:
         made = etree.SubElement(out, "span", {"class": "pb"})
     made.set("aria-label", f"Page {number}" if number else "Page break")
     made.text = label
+    facs = el.get("facs", "").strip()
+    if facs:  # the page's image: a URL or an id in the exporter's image store ("0331")
+        made.set("data-facs", facs)
     return made
 
 
@@ -443,25 +448,27 @@ def render_sic(r: _Renderer, el: etree._Element, out: Html) -> Html:
 
 def render_name(r: _Renderer, el: etree._Element, out: Html) -> Html:
     """A name: linked to its person's page when ``@ref`` names a person of the edition."""
-    href = next(
-        (r.context.persons[i] for i in _ref_ids(el.get("ref", "")) if i in r.context.persons),
-        None,
-    )
+    pointer = _name_pointer(el)
+    href = next((r.context.persons[i] for i in _ref_ids(pointer) if i in r.context.persons), None)
     if href is None or r.link_tips is not None:
         return render_span(r, el, out)
     made = etree.SubElement(
-        out, "a", {"class": _class(_local(el)).lower(), "href": href, "data-ref": el.get("ref", "")}
+        out, "a", {"class": _class(_local(el)).lower(), "href": href, "data-ref": pointer}
     )
     r.link_tips = []
     r.children(el, made)
     inner, r.link_tips = r.link_tips, None
     person = next(
-        (r.context.person_labels[i] for i in _ref_ids(el.get("ref", "")) if i in r.context.persons),
-        "",
+        (r.context.person_labels[i] for i in _ref_ids(pointer) if i in r.context.persons), ""
     )
     has_choice = any(_local(c) == "choice" for c in el.iter())
     r.add_tip(made, [person, *inner, "" if has_choice else _identified(r, el)])
     return made
+
+
+def _name_pointer(el: etree._Element) -> str:
+    """Who a name names: ``@ref``, else ``@corresp`` (FRUS: ``persName corresp="#p_HLW1"``)."""
+    return el.get("ref") or el.get("corresp") or ""
 
 
 def _identified(r: _Renderer, el: etree._Element) -> str:
@@ -480,7 +487,7 @@ def _ref_ids(ref: str) -> list[str]:
 
 def render_span(r: _Renderer, el: etree._Element, out: Html) -> Html:
     made = etree.SubElement(out, "span", {"class": _class(_local(el)).lower()})
-    for attribute in ("ref", "resp", "cert"):
+    for attribute in ("ref", "corresp", "resp", "cert"):
         value = el.get(attribute)
         if value:
             made.set(f"data-{attribute}", value)
