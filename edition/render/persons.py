@@ -208,7 +208,7 @@ def find_mentions(doc_id: str, body: etree._Element) -> list[Mention]:
         if etree.QName(element).localname == "pb":
             page = element.get("n", page)
             continue
-        ids = ref_ids(element.get("ref") or element.get("corresp", ""))  # FRUS uses @corresp
+        ids = ref_ids(element.get("ref") or element.get("corresp") or "")  # FRUS uses @corresp
         if not ids:
             continue
         before, text, after = _context(element)
