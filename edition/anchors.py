@@ -24,15 +24,15 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
 from edition.diagnostics import Diagnostic, error
 from edition.encode import TEI_NS, tei
-from edition.ids import XML_ID
+from edition.ids import XML_ID, document_id
 from edition.reading import plain_text
 
 LOCK_HEADER = (
@@ -59,6 +59,7 @@ class Anchor:
     digest: str = ""  # of the block's whole normalized text
     sketch: str = ""  # its first words, for recognising an edited block
     alias_of: str = ""  # set when retired
+    lock_line: int = field(default=0, compare=False)  # where the lock says it, for diagnostics
 
     @property
     def retired(self) -> bool:
@@ -94,9 +95,9 @@ def read_lock(path: Path, display: str) -> tuple[dict[str, list[Anchor]], list[D
             continue
         doc, anchor_id, digest, rest = fields
         anchor = (
-            Anchor(doc, anchor_id, alias_of=rest)
+            Anchor(doc, anchor_id, alias_of=rest, lock_line=number)
             if digest == RETIRED
-            else Anchor(doc, anchor_id, digest, rest)
+            else Anchor(doc, anchor_id, digest, rest, lock_line=number)
         )
         anchors.setdefault(doc, []).append(anchor)
     return anchors, problems
@@ -144,8 +145,14 @@ def stabilize_ids(doc: str, body: etree._Element, previous: Sequence[Anchor]) ->
         for position, anchor in enumerate(old):
             if anchor.id not in kept:
                 target = _nearest_survivor(old, position, kept) or (chosen[0] if chosen else "")
-                if target:
-                    retired.append(Anchor(doc, anchor.id, alias_of=target))
+                retired.append(Anchor(doc, anchor.id, alias_of=target or RETIRED))
+    # An id whose kind has no survivor at all (the only heading deleted) names the first block.
+    first = blocks[0].get(XML_ID, "") if blocks else ""
+    retired = [
+        Anchor(doc, a.id, alias_of=first) if a.alias_of == RETIRED else a
+        for a in retired
+        if a.alias_of != RETIRED or first
+    ]
     live_ids = {a.id for a in result}
     final = {a.id: a for a in retired if a.id not in live_ids}  # a revived id is live again
     for anchor_id, anchor in list(final.items()):
@@ -239,3 +246,91 @@ def _place_aliases(body: etree._Element, aliases: Sequence[Anchor]) -> None:
 def _sort_key(anchor_id: str) -> tuple[str, int]:
     match = MINTED_ID.fullmatch(anchor_id)
     return (match["prefix"], int(match["number"])) if match else (anchor_id, 0)
+
+
+# --- whole documents: renames, removals, and the check that nothing published is lost ---
+
+
+def document_renames(renames: Mapping[str, str]) -> dict[str, str]:
+    """Old file name → new file name (edition.yaml's ``formerly``), as old → new document id."""
+    return {document_id(old): document_id(new) for old, new in renames.items()}
+
+
+def carry_renames(
+    published: Mapping[str, Sequence[Anchor]], renames: Mapping[str, str]
+) -> dict[str, list[Anchor]]:
+    """The lock with each renamed document's ids copied to its new document id.
+
+    ``renames`` maps old document id → new document id. The old lines stay: they
+    record what the old address published, so it keeps redirecting. A new id that
+    already has lines of its own (renamed on an earlier build) keeps them.
+    """
+    result = {doc: list(lines) for doc, lines in published.items()}
+    for old, new in sorted(renames.items()):
+        if old in published and not result.get(new):
+            result[new] = [replace(a, doc=new) for a in published[old]]
+    return result
+
+
+def document_redirects(
+    published: Mapping[str, Sequence[Anchor]], renames: Mapping[str, str], built: Iterable[str]
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each document id published but not built now → (its successor's id or "", its ids).
+
+    A renamed document's successor is the document it became; a removed one has
+    none ("": the edition's index). The ids are those the old page published.
+    """
+    present = set(built)
+    redirects: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for old in sorted({*published, *renames} - present):
+        new = renames.get(old, "")
+        ids = tuple(sorted({a.id for a in published.get(old, ())}, key=_sort_key))
+        redirects[old] = (new if new in present else "", ids)
+    return redirects
+
+
+def lost_anchors(
+    published: Mapping[str, Sequence[Anchor]],
+    built: Mapping[str, bytes | None],
+    redirects: Mapping[str, object],
+    display: str,
+) -> list[Diagnostic]:
+    """An error (``anchors.lost``) for every id the lock says was published that would not resolve.
+
+    ``built`` maps each document id built now to its TEI; an id resolves when that
+    TEI has it as an ``xml:id`` (a block or an alias anchor). ``None`` for a document
+    taken in as TEI (not checked: its ids are its author's). A document not built
+    resolves when it has a redirect page.
+    """
+    problems = []
+    for doc in sorted(published):
+        lines = published[doc]
+        if doc not in built:
+            if doc not in redirects and lines:
+                first = min(lines, key=lambda a: a.lock_line)
+                problems.append(
+                    error(display, first.lock_line, 1,
+                          f"{doc}: this document was published, but it is neither built nor "
+                          "redirected; restore its text or declare its new name ('formerly:')",
+                          "anchors.lost")
+                )  # fmt: skip
+            continue
+        tei_bytes = built[doc]
+        if tei_bytes is None:
+            continue
+        root = etree.fromstring(tei_bytes)
+        present = {e.get(XML_ID) for e in root.iter() if isinstance(e.tag, str) and e.get(XML_ID)}
+        for anchor in sorted(lines, key=lambda a: (a.lock_line, _sort_key(a.id))):
+            if anchor.id in present:
+                continue
+            why = (
+                f"its alias target {anchor.alias_of!r} is not in the document"
+                if anchor.retired
+                else "no block has it and it is not retired as an alias"
+            )
+            problems.append(
+                error(display, anchor.lock_line, 1,
+                      f"{doc}#{anchor.id} was published but would no longer resolve: {why}",
+                      "anchors.lost")
+            )  # fmt: skip
+    return problems

@@ -1,4 +1,4 @@
-"""The command line: ``edition build|convert|render|validate|review|init``; the only module that prints.
+"""The command line: ``edition build|convert|check|render|validate|review|init``; the only module that prints.
 
 Every failure reaches the user as located diagnostics on stderr and a non-zero
 exit code (1: the input has errors; 2: the command line is wrong; 70: a bug in
@@ -115,6 +115,14 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     validate.set_defaults(run=_validate)
 
+    check = commands.add_parser(
+        "check",
+        parents=[common],
+        help="convert without writing: every error, and every published id that would be lost",
+    )
+    check.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
+    check.set_defaults(run=_check)
+
     review = commands.add_parser(
         "review", parents=[common], help="list what the machine guessed, for the editor to decide"
     )
@@ -167,6 +175,18 @@ def _render(args: argparse.Namespace) -> list[Diagnostic]:
         raise
     replace_dir(stage, args.out)
     return report.warnings
+
+
+def _check(args: argparse.Namespace) -> list[Diagnostic]:
+    from edition.pipeline import BuildOptions, build_edition
+
+    options = BuildOptions(args.sources, args.sources, site=False, validate=False, publish=False)
+    result = build_edition(options, progress=_progress)
+    print(
+        f"edition: {len(result.converted)} documents convert; every published id resolves",
+        file=sys.stderr,
+    )
+    return result.diagnostics
 
 
 def _validate(args: argparse.Namespace) -> list[Diagnostic]:

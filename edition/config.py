@@ -50,6 +50,16 @@ class DocumentMeta:
     first_page: str = ""  # the page the document starts on, when no page marker says so
     language: str = ""  # BCP 47; default: the edition's language
     licence: Licence | None = None  # when it differs from the edition's
+    formerly: tuple[str, ...] = ()  # earlier file names (without .txt): their URLs redirect here
+
+
+@dataclass(frozen=True)
+class Release:
+    """One published version of the edition (``edition: releases:``), for the releases page."""
+
+    version: str
+    date: str = ""  # ISO 8601
+    note: str = ""  # what changed, in a sentence
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,7 @@ class EditionConfig:
     language: str = "en"
     version: str = "0.1.0"
     date: str = ""  # release date (ISO); default: SOURCE_DATE_EPOCH, else undated
+    releases: tuple[Release, ...] = ()  # earlier and current releases, as the editor lists them
     documents: MappingProxyType[str, DocumentMeta] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -85,3 +96,7 @@ class EditionConfig:
 
     def detector(self, name: str) -> DetectorOptions:
         return self.detectors.get(name, DetectorOptions())
+
+    def renames(self) -> dict[str, str]:
+        """Each earlier file name (``formerly``) → the file name the document has now."""
+        return {old: name for name, meta in self.documents.items() for old in meta.formerly}

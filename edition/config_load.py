@@ -8,9 +8,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from edition.config import DetectorOptions, DocumentMeta, EditionConfig, Licence, Person
+from edition.config import (
+    DetectorOptions,
+    DocumentMeta,
+    EditionConfig,
+    Licence,
+    Person,
+    Release,
+)
 from edition.diagnostics import Diagnostic, warning
-from edition.yamlfile import YamlDocument, read_yaml
+from edition.yamlfile import YamlDocument, format_path, read_yaml
 from edition.yamlschema import (
     Check,
     Field,
@@ -80,6 +87,34 @@ def _base_url(value: Value) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+_RELEASE_FIELDS = {
+    "version": Field(nonempty_text, "", required="a version such as '1.2'"),
+    "date": Field(iso_date, ""),
+    "note": Field(text, ""),
+}
+
+
+def _release(value: Value) -> Release:
+    if not isinstance(value.data, dict):
+        raise Invalid("a mapping with 'version', 'date' and 'note'")
+    return Release(**value.reader.record(value, _RELEASE_FIELDS))
+
+
+def _releases(value: Value) -> tuple[Release, ...]:
+    found: tuple[Release, ...] = list_of(_release, "a list of releases")(value)
+    seen: dict[str, int] = {}
+    for index, release in enumerate(found):
+        if release.version and release.version in seen:
+            value.reader.error(
+                (*value.path, index, "version"),
+                f"{format_path((*value.path, index, 'version'))}: version {release.version!r} "
+                f"is listed before, as releases[{seen[release.version]}]",
+                "config.edition.releases",
+            )
+        seen.setdefault(release.version, index)
+    return found
+
+
 _EDITION_FIELDS = {
     "title": Field(nonempty_text, ""),
     "subtitle": Field(text, ""),
@@ -90,7 +125,19 @@ _EDITION_FIELDS = {
     "language": Field(language_tag, "en"),
     "version": Field(nonempty_text, "0.1.0"),
     "date": Field(iso_date, ""),
+    "releases": Field(_releases, ()),
 }
+
+
+def _file_names(value: Value) -> tuple[str, ...]:
+    """One earlier file name or a list of them: ``formerly: [003_old]``."""
+    if isinstance(value.data, list):
+        names: tuple[str, ...] = list_of(nonempty_text, "a list of file names")(value)
+        return names
+    if isinstance(value.data, dict):
+        raise Invalid("a file name without .txt, or a list of them")
+    return (nonempty_text(value),)
+
 
 _DOCUMENT_FIELDS = {
     "title": Field(text, ""),
@@ -101,10 +148,11 @@ _DOCUMENT_FIELDS = {
     "first_page": Field(nonempty_text, ""),
     "language": Field(language_tag, ""),
     "licence": Field(_licence, None),
+    "formerly": Field(_file_names, ()),
 }
 
 
-def _documents(value: Value) -> MappingProxyType[str, DocumentMeta]:
+def _documents(value: Value, texts: frozenset[str]) -> MappingProxyType[str, DocumentMeta]:
     data = value.reader.mapping(
         value, "a mapping from a text's file name (without .txt) to its metadata"
     )
@@ -112,7 +160,32 @@ def _documents(value: Value) -> MappingProxyType[str, DocumentMeta]:
         name: DocumentMeta(**value.reader.record(value.child(name), _DOCUMENT_FIELDS))
         for name in sorted(data or {})
     }
+    _check_renames(value, found, texts)
     return MappingProxyType(found)
+
+
+def _check_renames(
+    value: Value, documents: Mapping[str, DocumentMeta], texts: frozenset[str]
+) -> None:
+    """An earlier name is claimed once, is not the document's own, and has no text any more."""
+    claimed: dict[str, str] = {}
+    for name, meta in documents.items():
+        for index, old in enumerate(meta.formerly):
+            path = (*value.path, name, "formerly", index)
+            if not isinstance(value.reader.document.get(path), str | int | float):
+                path = (*value.path, name, "formerly")  # a single name, not a list
+            problem = ""
+            if old == name:
+                problem = "is the document's own name"
+            elif old in claimed:
+                problem = f"is already an earlier name of {claimed[old]!r}"
+            elif old in texts:
+                problem = f"still has a text (texts/{old}.txt); remove it or the rename"
+            claimed.setdefault(old, name)
+            if problem:
+                value.reader.error(
+                    path, f"{format_path(path)}: {old!r} {problem}", "config.documents.formerly"
+                )
 
 
 def _option(default: object) -> Check:
@@ -192,8 +265,9 @@ def load_edition_config(
     result's ``detectors`` holds every known detector with its defaults overridden
     by the file.
     """
+    texts = frozenset(p.stem for p in path.parent.glob("texts/*.txt")) if path else frozenset()
     if path is None or not path.exists():
-        defaults = _build(Reader(YamlDocument(), display), folder_name, detector_defaults)
+        defaults = _build(Reader(YamlDocument(), display), folder_name, detector_defaults, texts)
         message = (
             f"no edition.yaml; using defaults (title {folder_name!r}, language 'en', "
             "licence unstated)"
@@ -205,17 +279,22 @@ def load_edition_config(
     top = reader.mapping(root, "a mapping with the keys 'edition', 'documents' and 'detectors'")
     if top:
         reader.unknown_keys(root, ("edition", "documents", "detectors"))
-    config = _build(reader, folder_name, detector_defaults)
+    config = _build(reader, folder_name, detector_defaults, texts)
     return config, sorted(diagnostics + reader.diagnostics)
 
 
-def _build(reader: Reader, folder_name: str, detector_defaults: DetectorDefaults) -> EditionConfig:
+def _build(
+    reader: Reader,
+    folder_name: str,
+    detector_defaults: DetectorDefaults,
+    texts: frozenset[str] = frozenset(),
+) -> EditionConfig:
     """The configuration the document says, defaults where it is silent or wrong."""
     root = reader.root("config")
     edition: dict[str, Any] = reader.record(
         root.child("edition", "config.edition"), _EDITION_FIELDS
     )
-    documents = _documents(root.child("documents", "config.documents"))
+    documents = _documents(root.child("documents", "config.documents"), texts)
     detectors = _detectors(root.child("detectors", "config.detectors"), detector_defaults)
     return EditionConfig(
         **{**edition, "title": edition["title"] or folder_name},

@@ -23,7 +23,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from edition.anchors import Anchor, read_lock, write_lock
+from edition.anchors import (
+    Anchor,
+    carry_renames,
+    document_redirects,
+    document_renames,
+    lost_anchors,
+    read_lock,
+    write_lock,
+)
 from edition.atomic import replace_dir, staging_dir
 from edition.config import EditionConfig
 from edition.config_load import load_edition_config
@@ -45,6 +53,7 @@ class BuildOptions:
     out: Path  # the build writes OUT/tei/ and OUT/site/
     site: bool = True
     validate: bool = True
+    publish: bool = True  # False: convert and check only, write nothing (``edition check``)
 
 
 @dataclass
@@ -189,13 +198,22 @@ def build_edition(
     lock = options.sources / "anchors.lock"
     published, found = read_lock(lock, display_path(lock))
     report.extend(found)
+    renames = document_renames(config.renames())
+    published = carry_renames(published, renames)  # a renamed document keeps its ids
     # Convert even after configuration errors (the loaders stand defaults in for bad values),
     # so that one run reports the problems of every file.
     progress(f"converting {len(texts)} texts")
     converted = convert_all(texts, config, registers, published, report)
     result = BuildResult(config, converted, imported)
     report.extend(_check_imported(imported))
+    built_tei: dict[str, bytes | None] = {document_id(p.stem): None for p in imported}
+    built_tei.update((doc.doc_id, doc.tei) for doc in converted)
+    redirects = document_redirects(published, renames, built_tei)
+    report.extend(lost_anchors(published, built_tei, redirects, display_path(lock)))
     report.raise_if_errors()
+    if not options.publish:
+        result.diagnostics = list(report)
+        return result
 
     tei_target, site_target = options.out / "tei", options.out / "site"
     tei_stage = staging_dir(tei_target)
@@ -214,7 +232,7 @@ def build_edition(
             progress("rendering the site")
             from edition.render import render_site  # the site is optional: load it only when built
 
-            report.extend(render_site(tei_files, config, site_stage, registered))
+            report.extend(render_site(tei_files, config, site_stage, registered, redirects))
     except BaseException:
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:

@@ -12,7 +12,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edition.config import DetectorOptions, DocumentMeta, EditionConfig, Licence, Person
+from edition.config import (
+    DetectorOptions,
+    DocumentMeta,
+    EditionConfig,
+    Licence,
+    Person,
+    Release,
+)
 from edition.config_load import load_edition_config
 from edition.diagnostics import Diagnostic
 
@@ -337,3 +344,83 @@ def test_any_shaped_data_gives_diagnostics_never_an_exception(data: dict[str, ob
         path.write_text(yaml.safe_dump(data), encoding="utf-8")
         config, _ = load_edition_config(path, "e", "f", DETECTORS)
     assert isinstance(config, EditionConfig)
+
+
+# --- releases and renamed documents ------------------------------------------------------
+
+
+def test_releases_load_in_the_order_written(tmp_path: Path) -> None:
+    config, problems = load(
+        tmp_path,
+        """\
+        edition:
+          version: 1.1
+          releases:
+            - {version: 1.1, date: 2026-03-01, note: Two letters added.}
+            - {version: 1.0, date: 2025-12-24}
+        """,
+    )
+    assert problems == []
+    assert config.releases == (
+        Release("1.1", "2026-03-01", "Two letters added."),
+        Release("1.0", "2025-12-24"),
+    )
+
+
+def test_release_mistakes(tmp_path: Path) -> None:
+    assert messages(
+        tmp_path,
+        """\
+        edition:
+          releases:
+            - {date: 2026-03-01}
+            - {version: '1.0', date: March}
+            - {version: '1.0'}
+            - 1.2
+        """,
+    ) == [
+        "sources/edition.yaml:3:7: edition.releases[0].version: missing; expected a version "
+        "such as '1.2' [config.edition.releases.version]",
+        "sources/edition.yaml:4:30: edition.releases[1].date: expected an ISO 8601 date such as "
+        "'1936-08-28', '1936-08' or '1936', got 'March' [config.edition.releases.date]",
+        "sources/edition.yaml:5:17: edition.releases[2].version: version '1.0' is listed "
+        "before, as releases[1] [config.edition.releases]",
+        "sources/edition.yaml:6:7: edition.releases[3]: expected a mapping with 'version', "
+        "'date' and 'note', got 1.2 [config.edition.releases]",
+    ]
+
+
+def test_formerly_takes_one_name_or_a_list(tmp_path: Path) -> None:
+    config, problems = load(
+        tmp_path,
+        """\
+        documents:
+          letter: {formerly: 007_letter}
+          telegram: {formerly: [003_old, '004']}
+        """,
+    )
+    assert problems == []
+    assert config.renames() == {"007_letter": "letter", "003_old": "telegram", "004": "telegram"}
+
+
+def test_formerly_mistakes(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "kept.txt").write_text("x", encoding="utf-8")
+    assert messages(
+        tmp_path,
+        """\
+        documents:
+          letter: {formerly: [letter, old]}
+          telegram: {formerly: [old, kept]}
+          note: {formerly: {a: b}}
+        """,
+    ) == [
+        "sources/edition.yaml:2:23: documents.letter.formerly[0]: 'letter' is the document's "
+        "own name [config.documents.formerly]",
+        "sources/edition.yaml:3:25: documents.telegram.formerly[0]: 'old' is already an earlier "
+        "name of 'letter' [config.documents.formerly]",
+        "sources/edition.yaml:3:30: documents.telegram.formerly[1]: 'kept' still has a text "
+        "(texts/kept.txt); remove it or the rename [config.documents.formerly]",
+        "sources/edition.yaml:4:20: documents.note.formerly: expected a file name without "
+        ".txt, or a list of them, got a mapping [config.documents.formerly]",
+    ]

@@ -30,7 +30,7 @@ CONFIG = EditionConfig(
 )
 # Marks the site adds around the reading text: page numbers, note markers, permalinks,
 # and what is hidden by default: the diplomatic readings and the interventions' tips.
-APPARATUS = {"pb", "noteref", "permalink", "dipl", "alt", "tip"}
+APPARATUS = {"pb", "noteref", "permalink", "dipl", "alt", "tip", "para-cite"}
 WHITESPACE = re.compile(r"\s+")
 
 
@@ -96,12 +96,13 @@ def tei_root(doc_id: str) -> etree._Element:
 def test_site_has_index_assets_and_a_page_and_download_per_document(site: Path) -> None:
     files = sorted(str(p.relative_to(site)) for p in site.rglob("*") if p.is_file())
     assert files == sorted(
-        ["index.html", "assets/style.css", "persons/index.html", "principles/index.html"]
+        ["index.html", "assets/style.css", "persons/index.html", "principles/index.html",
+         "releases/index.html"]
         + [f"documents-by-{key}.html" for key in ("title", "date", "author", "pages")]
         + [f"persons/{p}/index.html" for p in ("kamenev", "mueller", "yezhov", "zinoviev")]
         + [f"{d}/index.html" for d in DOC_IDS]
         + [f"{d}/{d}{kind}" for d in DOC_IDS for kind in (".xml", "-diplomatic.txt",
-                                                           "-normalized.txt")]
+                                                           "-normalized.txt", ".json", ".bib")]
     )
     for doc_id, tei in zip(DOC_IDS, TEI_FILES, strict=True):
         assert (site / doc_id / f"{doc_id}.xml").read_bytes() == tei.read_bytes()
@@ -226,7 +227,11 @@ def test_page_breaks_are_self_linking_margin_numbers(site: Path) -> None:
 def test_markup_in_the_source_is_shown_as_text_never_run(site: Path) -> None:
     for path in html_pages(site):
         page = parse(path)
-        assert not page.xpath("//script | //*[@src] | //iframe | //object"), path
+        # The only script is data (JSON-LD), and it holds no "<" that could end it early.
+        scripts = page.xpath("//script")
+        assert all(s.get("type") == "application/ld+json" for s in scripts), path
+        assert all("<" not in (s.text or "") for s in scripts), path
+        assert not page.xpath("//*[@src] | //iframe | //object"), path
         assert not any(h.startswith("javascript:") for h in page.xpath("//@href")), path
     letter = parse(site / "d-007-letter" / "index.html")
     assert "The clerk wrote <script>alert(1)</script> on" in normalize(letter.text_content())

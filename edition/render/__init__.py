@@ -20,13 +20,16 @@ reads from ``file://``)::
     <doc-id>/index.html             a document; <doc-id>.xml, -diplomatic.txt, -normalized.txt
     persons/index.html              the persons; persons/<person-id>/index.html each
     principles/index.html           the editorial principles
+    releases/index.html             the edition's releases
+    <old-doc-id>/index.html         a redirect, for a document renamed or removed
     assets/style.css
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -35,6 +38,7 @@ from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.reading import diplomatic_text, normalized_text
 from edition.render import pages
+from edition.render.citation import bibtex, citation_text, csl_json
 from edition.render.html import RenderContext, UnknownElement, render_body
 from edition.render.persons import Personography, find_mentions, person_href
 from edition.render.principles import gather, resp_labels
@@ -58,8 +62,13 @@ def render_site(
     config: EditionConfig,
     site_dir: Path,
     registers: Sequence[Path] | None = None,
+    redirects: Mapping[str, tuple[str, Sequence[str]]] | None = None,
 ) -> list[Diagnostic]:
     """Write the site for ``tei_files`` (in the edition's order) into the empty ``site_dir``.
+
+    ``redirects`` maps the id of a document published before but gone now to the id
+    of the document it became ("" when removed: the index) and the ids its page had;
+    each gets a redirect page at its old address.
 
     ``registers`` are personographies; by default, a ``persons.xml`` beside the TEI
     files (where the build writes the corpus register). A file among ``tei_files``
@@ -90,11 +99,13 @@ def render_site(
     infos = [d.info for d in documents]
     for index, document in enumerate(documents):
         doc_id = document.info.id
+        citable = pages.document_citable(config, document.info)
         context = RenderContext(
             persons=person_links,
             person_labels=person_words,
             resp_labels=labels[doc_id],
-            permalink_base=pages.permalink(config, pages.document_href(doc_id)),
+            permalink_base=citable.url,
+            citation=citation_text(replace(citable, url="")),
         )
         rendered = render_body(_body(document), context)
         neighbours = (
@@ -102,9 +113,11 @@ def render_site(
             infos[index + 1] if index + 1 < len(infos) else None,
         )
         pages.write_document(env, site_dir, config, document.info, rendered, neighbours,
-                             personography)  # fmt: skip
+                             personography, citable)  # fmt: skip
         folder = site_dir / doc_id
         shutil.copyfile(document.path, folder / f"{doc_id}.xml")
+        pages.write_text(folder / f"{doc_id}.json", csl_json(citable))
+        pages.write_text(folder / f"{doc_id}.bib", bibtex(citable))
         pages.write_text(folder / f"{doc_id}-diplomatic.txt", diplomatic_text(document.root))
         pages.write_text(folder / f"{doc_id}-normalized.txt", normalized_text(document.root))
         for element in rendered.unknown:
@@ -113,6 +126,11 @@ def render_site(
     pages.write_persons(env, site_dir, config, infos, personography)
     principles = gather([(d.info.title, d.root, labels[d.info.id]) for d in documents])
     pages.write_principles(env, site_dir, config, principles)
+    pages.write_releases(env, site_dir, config)
+    present = {info.id for info in infos}
+    for old, (new, ids) in sorted((redirects or {}).items()):
+        if old not in present:  # a document of that id is back: it wins
+            pages.write_redirect(env, site_dir, config, old, new if new in present else "", ids)
     pages.write_assets(site_dir)
     warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
     warnings.extend(_unknown_persons(documents, personography))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from edition.render.citation import paragraph_label
 from edition.render.teiread import TEI_NS, XML_ID, XML_LANG, reading_text, source_line
 
 # @when values HTML's <time datetime> accepts: "1936", "1936-08", "1936-08-28".
@@ -95,13 +96,15 @@ class RenderContext:
     ``persons`` maps a person id to the link from this page to the person's page;
     ``person_labels`` to the words a tip says of them ("Grigory Zinoviev, 1883–1936");
     ``resp_labels`` maps a ``@resp`` token ("#auto") to who that is;
-    ``permalink_base`` is the page's absolute URL, for citable permalinks.
+    ``permalink_base`` is the page's absolute URL, for citable permalinks;
+    ``citation`` the document's citation without its URL, for "cite this paragraph".
     """
 
     persons: Mapping[str, str] = field(default_factory=dict)
     person_labels: Mapping[str, str] = field(default_factory=dict)
     resp_labels: Mapping[str, str] = field(default_factory=dict)
     permalink_base: str = ""
+    citation: str = ""
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,25 @@ def render_paragraph(r: _Renderer, el: etree._Element, out: Html) -> Html:
     xml_id = el.get(XML_ID)
     if xml_id:
         _permalink(r, made, xml_id, "paragraph")
+        _paragraph_citation(r, made, xml_id)
     return made
+
+
+def _paragraph_citation(r: _Renderer, out: Html, xml_id: str) -> None:
+    """"Cite this paragraph", as text: hidden until the paragraph is the page's target (CSS)."""
+    if not r.context.citation:
+        return
+    cite = etree.SubElement(out, "span", {"class": "para-cite"})
+    label = etree.SubElement(cite, "span", {"class": "para-cite-label"})
+    label.text = "Cite this paragraph: "
+    label.tail = f"{r.context.citation.rstrip('.')}, {paragraph_label(xml_id)}"
+    if r.context.permalink_base:
+        label.tail += ", "
+        url = etree.SubElement(cite, "span", {"class": "url"})
+        url.text = f"{r.context.permalink_base}#{xml_id}"
+        url.tail = "."
+    else:
+        label.tail += "."
 
 
 def render_head(r: _Renderer, el: etree._Element, out: Html) -> Html:
@@ -586,6 +607,7 @@ def render_list(r: _Renderer, el: etree._Element, out: Html) -> Html:
             _identify(child, item, made)
             if name == "item" and child.get(XML_ID):
                 _permalink(r, item, str(child.get(XML_ID)), "item")
+                _paragraph_citation(r, item, str(child.get(XML_ID)))
             _append_text(made, child.tail)
         else:
             # A page break or note between items belongs to the item before it.

@@ -15,7 +15,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from edition.config import EditionConfig
+from edition.config import EditionConfig, Release
+from edition.render.citation import Citable, citation_html, json_ld, meta_tags
 from edition.render.html import RenderedText
 from edition.render.persons import (
     Mention,
@@ -196,14 +197,16 @@ def write_document(
     rendered: RenderedText,
     neighbours: tuple[DocumentInfo | None, DocumentInfo | None],
     personography: Personography,
+    citable: Citable | None = None,
 ) -> None:
     """Write ``<id>/index.html``; the caller puts the downloads beside it."""
+    citable = citable or document_citable(config, info)
     folder = site_dir / info.id
     folder.mkdir(parents=True, exist_ok=True)
     licence = info.licence or config.licence.name
     licence_url = info.licence_url if info.licence else config.licence.url
     previous, following = neighbours
-    url = permalink(config, document_href(info.id))
+    url = citable.url
     html = env.get_template("document.html").render(
         _common(config, root="../", lang=info.language or config.language, current=""),
         page_title=f"{info.title} \N{EM DASH} {config.title}",
@@ -218,7 +221,9 @@ def write_document(
         following=(following, "../" + document_href(following.id)) if following else None,
         persons=[(p, "../" + person_href(p.id)) for p in persons_in(personography, info.id)],
         permalink=url,
-        citation=_document_citation(config, info, url),
+        citation=citation_html(citable),
+        meta_tags=meta_tags(citable),
+        json_ld=json_ld(citable),
     )
     _write(folder / "index.html", html)
 
@@ -230,14 +235,70 @@ def _downloads(doc_id: str) -> list[tuple[str, str, str]]:
         (f"{name}.xml", "TEI P5 XML", "application/tei+xml"),
         (f"{name}-diplomatic.txt", "Plain text, diplomatic (as the source has it)", "text/plain"),
         (f"{name}-normalized.txt", "Plain text, normalized and corrected", "text/plain"),
+        (f"{name}.json", "Citation, CSL-JSON (Zotero, citeproc)", "application/vnd.citationstyles.csl+json"),
+        (f"{name}.bib", "Citation, BibTeX", "application/x-bibtex"),
     ]
 
 
-def _document_citation(config: EditionConfig, info: DocumentInfo, url: str) -> str:
-    who = f"{info.author}, " if info.author else ""
-    when = f", {info.date}" if info.date else ""
-    edition = edition_citation(config, release_date(config)).split(" http")[0]
-    return f"{who}\u201c{info.title}\u201d{when}. In: {edition}" + (f" {url}" if url else "")
+def document_citable(config: EditionConfig, info: DocumentInfo) -> Citable:
+    """What a citation of the document says, from its header facts and the edition's."""
+    licence = info.licence or config.licence.name
+    licence_url = info.licence_url if info.licence else config.licence.url
+    return Citable(
+        doc_id=info.id,
+        title=info.title,
+        author=info.author,
+        date=info.date,
+        when=info.when if ISO_DATE.match(info.when) else "",
+        language=info.language or config.language,
+        licence=licence,
+        licence_url=licence_url if WEB_URL.match(licence_url) else "",
+        url=permalink(config, document_href(info.id)),
+        edition=config,
+        release_date=release_date(config),
+    )
+
+
+def write_releases(env: jinja2.Environment, site_dir: Path, config: EditionConfig) -> None:
+    """``releases/index.html``: the releases edition.yaml lists, the current one first if not."""
+    releases = list(config.releases)
+    if config.version not in {r.version for r in releases}:
+        releases.insert(0, Release(config.version, release_date(config)))
+    folder = site_dir / "releases"
+    folder.mkdir(parents=True, exist_ok=True)
+    html = env.get_template("releases.html").render(
+        _common(config, root="../", lang=config.language, current="releases"),
+        page_title=f"Releases \N{EM DASH} {config.title}",
+        releases=[(r, r.date if ISO_DATE.match(r.date) else "") for r in releases],
+    )
+    _write(folder / "index.html", html)
+
+
+def write_redirect(
+    env: jinja2.Environment,
+    site_dir: Path,
+    config: EditionConfig,
+    old: str,
+    new: str,
+    ids: Sequence[str],
+) -> None:
+    """``<old>/index.html``: a page that sends the reader on, without JavaScript.
+
+    To the document ``new`` (renamed), or the edition's index (``new`` empty: removed).
+    Each id the old page had stays an anchor here, linking to the same id there.
+    """
+    folder = site_dir / old
+    folder.mkdir(parents=True, exist_ok=True)
+    target = f"../{document_href(new)}" if new else "../index.html"
+    html = env.get_template("redirect.html").render(
+        _common(config, root="../", lang=config.language, current=""),
+        page_title=f"Moved \N{EM DASH} {config.title}",
+        target=target,
+        canonical=permalink(config, document_href(new) if new else "index.html"),
+        renamed=bool(new),
+        anchors=[(i, f"{target}#{quote(i)}" if new else target) for i in ids],
+    )
+    _write(folder / "index.html", html)
 
 
 def write_persons(
@@ -361,6 +422,7 @@ def _common(config: EditionConfig, *, root: str, lang: str, current: str) -> dic
             ("documents", "Documents", f"{root}index.html"),
             ("persons", "Persons", f"{root}persons/index.html"),
             ("principles", "Editorial principles", f"{root}principles/index.html"),
+            ("releases", "Releases", f"{root}releases/index.html"),
         ],
     }
 
