@@ -18,9 +18,17 @@ import pickle
 from pathlib import Path
 
 from edition.parallel import Job, Outcome, Shared
+from edition.schema import cache_dir
 
 # Libraries whose data shape the output: a new version may change a flag or a link.
 DATA_LIBRARIES = ("lxml", "wordfreq", "pyspellchecker")
+
+
+def cache_folder(sources: Path) -> Path:
+    """Where the conversions of one sources folder are kept: in the user's cache, never in
+    the output (a failed build writes nothing there) nor in the sources (nothing to commit)."""
+    name = hashlib.sha256(str(sources.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / "convert" / name
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,3 +84,11 @@ class ConvertCache:
             partial.replace(path)
         except OSError:
             return  # a cache that cannot be written only costs time
+
+    def prune(self, keep: set[str]) -> None:
+        """Delete entries this build did not use, so the cache holds one build's worth."""
+        if not self.folder.is_dir():
+            return
+        for entry in sorted(self.folder.glob("*/*")):
+            if entry.name not in keep:
+                entry.unlink(missing_ok=True)

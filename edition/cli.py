@@ -75,9 +75,24 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    work = argparse.ArgumentParser(add_help=False)
+    work.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for the per-document work (default: all cores)",
+    )
+    work.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="convert every document again, even those whose inputs did not change",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    build = commands.add_parser("build", parents=[common], help="sources → OUT/tei and OUT/site")
+    build = commands.add_parser(
+        "build", parents=[common, work], help="sources → OUT/tei and OUT/site"
+    )
     build.add_argument(
         "sources",
         type=Path,
@@ -91,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-validate", action="store_true", help="skip the tei_all check (faster)")
     build.set_defaults(run=_build, site=True)
 
-    convert = commands.add_parser("convert", parents=[common], help="sources → OUT/tei only")
+    convert = commands.add_parser("convert", parents=[common, work], help="sources → OUT/tei only")
     convert.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
     convert.add_argument("--out", type=Path, default=Path("build"))
     convert.add_argument("--no-validate", action="store_true")
@@ -128,10 +143,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     review.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
     review.add_argument(
-        "--out", type=Path, default=Path("review.html"),
+        "--out",
+        type=Path,
+        default=Path("review.html"),
         help="the report to open in a browser (default: review.html)",
     )
     review.set_defaults(run=_review)
+
+    package = commands.add_parser(
+        "package", parents=[common],
+        help="build the edition into a BagIt bag for an archive (or --verify one)",
+    )  # fmt: skip
+    package.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
+    package.add_argument("--out", type=Path, default=Path("edition-bag"), help="the bag folder")
+    package.add_argument(
+        "--verify", type=Path, metavar="BAG", help="check a bag's files against its manifests"
+    )
+    package.set_defaults(run=_package)
 
     init = commands.add_parser("init", parents=[common], help="create a new sources folder")
     init.add_argument("folder", type=Path)
@@ -142,7 +170,8 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.pipeline import BuildOptions, build_edition, display_path
 
-    options = BuildOptions(args.sources, args.out, site=args.site, validate=not args.no_validate)
+    options = BuildOptions(args.sources, args.out, site=args.site, validate=not args.no_validate,
+                           jobs=args.jobs, cache=not args.no_cache)  # fmt: skip
     result = build_edition(options, progress=_progress)
     what = "tei/ and site/" if args.site else "tei/"
     print(
@@ -228,6 +257,25 @@ def _review(args: argparse.Namespace) -> list[Diagnostic]:
     partial.write_text(html_report(review.groups, review.title, review.documents), encoding="utf-8")
     os.replace(partial, args.out)  # the editor never opens a half-written report
     print(f"edition: review written to {display_path(args.out)}", file=sys.stderr)
+    return warnings
+
+
+def _package(args: argparse.Namespace) -> list[Diagnostic]:
+    from edition.package import package_edition, verify_bag
+    from edition.pipeline import display_path
+
+    if args.verify is not None:
+        shown = display_path(args.verify)
+        try:
+            verify_bag(args.verify, shown)
+        except EditionError as invalid:
+            _print(invalid.diagnostics)
+            print(f"edition: {shown} does not verify", file=sys.stderr)
+            raise _Exit(EXIT_ERRORS) from None
+        print(f"edition: {shown} is a complete, valid bag", file=sys.stderr)
+        return []
+    warnings = package_edition(args.sources, args.out, progress=_progress)
+    print(f"edition: bag written to {display_path(args.out)}/", file=sys.stderr)
     return warnings
 
 

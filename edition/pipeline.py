@@ -33,17 +33,18 @@ from edition.anchors import (
     write_lock,
 )
 from edition.atomic import replace_dir, staging_dir
+from edition.cache import ConvertCache, cache_folder
 from edition.config import EditionConfig
 from edition.config_load import load_edition_config
-from edition.convert import Converted, convert_document
+from edition.convert import Converted
 from edition.corrections import load_corrections
 from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
+from edition.parallel import Job, Outcome, Shared, convert_jobs
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
 from edition.serialize import serialize
-from edition.source import read_source
 from edition.validate import check_files, parse_untrusted
 
 
@@ -54,6 +55,8 @@ class BuildOptions:
     site: bool = True
     validate: bool = True
     publish: bool = True  # False: convert and check only, write nothing (``edition check``)
+    jobs: int = 0  # worker processes for the per-document work; 0: all cores
+    cache: bool = True  # reuse the conversion of documents whose inputs did not change
 
 
 @dataclass
@@ -163,21 +166,44 @@ def convert_all(
     registers: Registers,
     published: Mapping[str, Sequence[Anchor]],
     report: Diagnostics,
+    options: BuildOptions | None = None,
 ) -> list[Converted]:
-    detectors = default_detectors()
-    date = release_date(config)
-    converted = []
+    """Convert every text — from the cache where its inputs are unchanged, else on the workers."""
+    shared = Shared(config, registers, release_date(config))
+    jobs = []
     for path in texts:
         try:
-            source, found = read_source(path, display_path(path))
-        except EditionError as problem:
-            report.extend(problem.diagnostics)
+            data = path.read_bytes()
+        except OSError as exc:
+            report.add(
+                error(display_path(path), 0, 0, f"cannot read: {exc.strerror}", "source.read")
+            )
             continue
-        report.extend(found)
-        anchors = published.get(document_id(path.stem), ())
-        result = convert_document(source, path.stem, config, detectors, date, registers, anchors)
-        report.extend(result.diagnostics)
-        converted.append(result)
+        anchors = tuple(published.get(document_id(path.stem), ()))
+        jobs.append(Job(path.stem, display_path(path), data, anchors))
+    use_cache = options is not None and options.cache
+    cache = ConvertCache(cache_folder(options.sources), shared) if use_cache and options else None
+    keys = [cache.key(job) for job in jobs] if cache else []
+    outcomes: list[Outcome | None] = (
+        [cache.get(key) for key in keys] if cache else [None] * len(jobs)
+    )
+    todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    workers = options.jobs if options else 1
+    for index, outcome in zip(
+        todo, convert_jobs([jobs[i] for i in todo], shared, workers), strict=True
+    ):
+        outcomes[index] = outcome
+        if cache:
+            cache.put(keys[index], outcome)
+    if cache:
+        cache.prune(set(keys))
+    converted = []
+    for done in outcomes:
+        assert done is not None  # every miss was converted above
+        report.extend(done.diagnostics)
+        if done.converted is not None:
+            report.extend(done.converted.diagnostics)
+            converted.append(done.converted)
     return converted
 
 
@@ -203,7 +229,7 @@ def build_edition(
     # Convert even after configuration errors (the loaders stand defaults in for bad values),
     # so that one run reports the problems of every file.
     progress(f"converting {len(texts)} texts")
-    converted = convert_all(texts, config, registers, published, report)
+    converted = convert_all(texts, config, registers, published, report, options)
     result = BuildResult(config, converted, imported)
     report.extend(_check_imported(imported))
     built_tei: dict[str, bytes | None] = {document_id(p.stem): None for p in imported}

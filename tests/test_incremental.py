@@ -1,0 +1,113 @@
+"""Incremental builds: a warm cache gives the clean build's bytes, and each input invalidates what it should."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from edition.pipeline import BuildOptions, build_edition
+
+from .conftest import SEEDS
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for folder in ("tei", "site")
+        for p in sorted((out / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "src"
+    (folder / "texts").mkdir(parents=True)
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder / "texts" / path.name)
+    (folder / "texts" / "letter.txt").write_text(
+        "A Letter\n\nDear Sir, Yezhov wrote.", encoding="utf-8"
+    )
+    (folder / "edition.yaml").write_text(
+        "edition:\n  title: T\n  date: 2026-01-01\n", encoding="utf-8"
+    )
+    (folder / "persons.yaml").write_text(
+        "persons:\n  - id: yezhov\n    name: Nikolai Yezhov\n", encoding="utf-8"
+    )
+    return folder
+
+
+def build(sources: Path, out: Path, cache: bool = True, jobs: int = 1) -> dict[str, bytes]:
+    build_edition(BuildOptions(sources, out, validate=False, cache=cache, jobs=jobs))
+    return snapshot(out)
+
+
+def test_a_warm_rebuild_equals_a_clean_build(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "warm")  # fills the cache and writes the lock
+    clean = build(sources, tmp_path / "clean", cache=False)
+    warm = build(sources, tmp_path / "warm")
+    assert warm == clean
+
+
+def test_parallel_equals_serial(sources: Path, tmp_path: Path) -> None:
+    for k in range(20):  # enough documents to start worker processes
+        (sources / "texts" / f"copy{k}.txt").write_text(
+            f"Copy {k}\n\nYezhov came.", encoding="utf-8"
+        )
+    build(sources, tmp_path / "serial", cache=False, jobs=1)  # writes the lock both then read
+    assert build(sources, tmp_path / "parallel", cache=False, jobs=2) == build(
+        sources, tmp_path / "serial", cache=False, jobs=1
+    )
+
+
+CORPUS_FILES = {
+    "tei/persons.xml",
+    "tei/corpus.xml",
+}  # corpus-wide files, rebuilt from all documents
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {
+        k
+        for k in before.keys() | after.keys()
+        if before.get(k) != after.get(k) and k.startswith("tei/")
+    }
+
+
+def test_changing_one_text_changes_only_its_tei(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "out")  # writes the lock, which the next build reads
+    before = build(sources, tmp_path / "out")
+    (sources / "texts" / "letter.txt").write_text(
+        "A Letter\n\nDear Sir, Yezhov wrote again.", encoding="utf-8"
+    )
+    assert changed(before, build(sources, tmp_path / "out")) == {"tei/letter.xml"}
+
+
+def test_changing_the_register_changes_the_documents_that_name_the_person(
+    sources: Path, tmp_path: Path
+) -> None:
+    build(sources, tmp_path / "out")
+    before = build(sources, tmp_path / "out")
+    (sources / "persons.yaml").write_text(
+        "persons:\n  - id: yezhov\n    name: Nikolai Yezhov\n    birth: 1895\n", encoding="utf-8"
+    )
+    assert changed(before, build(sources, tmp_path / "out")) >= {
+        "tei/letter.xml",
+        "tei/persons.xml",
+    }
+
+
+def test_changing_the_configuration_changes_every_document(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "out")
+    before = build(sources, tmp_path / "out")
+    (sources / "edition.yaml").write_text(
+        "edition:\n  title: T\n  publisher: A Press\n  date: 2026-01-01\n", encoding="utf-8"
+    )
+    after = build(sources, tmp_path / "out")
+    assert {k for k in changed(before, after) if k != "tei/persons.xml"} == {
+        "tei/letter.xml",
+        "tei/000_1f1a60356441ad05.xml",
+        "tei/003_e5b59e6160513613.xml",
+    } - {"tei/corpus.xml"}
