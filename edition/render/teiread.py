@@ -22,7 +22,7 @@ LICENCE = "tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence"
 # that cannot climb out of the site: "d-003-e5b59e6160513613" matches, "../x" does not.
 DOCUMENT_ID = re.compile(r"^[^\W\d][\w.-]*$")
 # Folders the site itself uses; a document may not take their names.
-RESERVED_IDS = frozenset({"assets", "persons", "principles", "index.html"})
+RESERVED_IDS = frozenset({"assets", "persons", "principles", "releases", "index.html"})
 
 # Where a document's own date is, not the edition's publication date in publicationStmt.
 DATE_PATHS = (
