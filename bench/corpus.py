@@ -1,0 +1,102 @@
+"""Make benchmark editions: N FRUS-like plain-text documents of about 5 KB, seeded.
+
+Each document has a file-number line and a head, paragraphs with names, page
+markers between and inside paragraphs, footnote markers glued to words with an
+endnote block, and a little OCR noise. Texts come from the shared FRUS corpus
+when it is there (``../shared/corpus``), reshuffled, else from a built-in word
+bank — either way the same seed gives the same edition.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+WORDS = (
+    "the of and to in that it was for on as with by his at from this which be had have not are "
+    "government minister embassy telegram despatch department question treaty conference "
+    "situation informed opinion reported instructions committee council commission negotiations "
+    "regarding consider considerable understanding arrangement agreement proposal attitude "
+    "position interests political economic military foreign possible immediately particular"
+).split()
+NAMES = [
+    "Zinoviev",
+    "Kamenev",
+    "Yezhov",
+    "Yagoda",
+    "Stalin",
+    "Trotsky",
+    "Litvinov",
+    "Henderson",
+    "Bullitt",
+    "Molotov",
+    "Radek",
+    "Bukharin",
+]
+NOISE = {"the": "tbe", "m": "rn", "d": "cl", "h": "li", "l": "1", "o": "0"}
+
+
+def sentences_from_corpus() -> list[str]:
+    """Sentences of the shared FRUS corpus, or [] when it is absent."""
+    if not CORPUS.is_dir():
+        return []
+    found: list[str] = []
+    for path in sorted(CORPUS.glob("*/d*.txt"))[:400]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if len(line) > 80 and not line.startswith(("[", " ")):
+                found.extend(s.strip() + "." for s in line.split(". ") if len(s) > 30)
+    return found
+
+
+def document(rng: random.Random, number: int, pool: list[str], page: int) -> tuple[str, int]:
+    """One ~5 KB document starting on ``page``; returns it and the next document's first page."""
+    parts = [
+        f"{700 + number % 90}.00/{10000 + number}: Telegram",
+        f"The Ambassador in the Soviet Union ({rng.choice(NAMES)}) to the Secretary of State",
+    ]
+    notes: list[str] = []
+    size = 0
+    while size < 4300:
+        words = rng.choice(pool).split() if pool else [rng.choice(WORDS) for _ in range(35)]
+        words.insert(rng.randrange(len(words)), rng.choice(NAMES))
+        if rng.random() < 0.3:
+            at = rng.randrange(len(words))
+            words[at] = words[at].rstrip(".,;") + str(25 + len(notes))
+            notes.append(f"Not printed; see telegram No. {rng.randrange(100, 999)}.")
+        if rng.random() < 0.05:
+            at = rng.randrange(len(words))
+            for clean, noisy in NOISE.items():
+                if clean in words[at]:
+                    words[at] = words[at].replace(clean, noisy, 1)
+                    break
+        if rng.random() < 0.15:  # a page break between paragraphs, then maybe one inside
+            page += 1
+            parts.append(f"[Page {page}]")
+        if rng.random() < 0.2:
+            page += 1
+            words.insert(rng.randrange(len(words)), f"[Page {page}]")
+        paragraph = " ".join(words)
+        parts.append(paragraph)
+        size += len(paragraph)
+    text = "\n\n".join(parts)
+    if notes:
+        text += "\n\n" + "\n".join(f"  {k}. {body}" for k, body in enumerate(notes, start=1))
+    return text, page + 1
+
+
+def make_edition(folder: Path, count: int, seed: int = 1) -> Path:
+    """Write ``count`` documents into ``folder/texts`` and a minimal edition.yaml; return the folder."""
+    rng = random.Random(seed)
+    pool = sentences_from_corpus()
+    texts = folder / "texts"
+    texts.mkdir(parents=True, exist_ok=True)
+    page = 1
+    for number in range(count):
+        text, page = document(rng, number, pool, page)
+        (texts / f"doc{number:06d}.txt").write_text(text, encoding="utf-8")
+    (folder / "edition.yaml").write_text(
+        "edition:\n  title: Benchmark edition\n  date: 2026-01-01\n", encoding="utf-8"
+    )
+    return folder
