@@ -92,6 +92,7 @@ class Registered:
 def default_detectors() -> tuple[Registered, ...]:
     """The built-in detectors, highest priority first."""
     from edition.detectors.footnotes import FootnoteDetector
+    from edition.detectors.ocr import OcrDetector
     from edition.detectors.pages import PageBreakDetector
     from edition.detectors.persons import PersonDetector
 
@@ -112,6 +113,12 @@ def default_detectors() -> tuple[Registered, ...]:
             PersonDetector(),
             70,
             "a garbled name is a name first: a person's name wins over a suspected OCR error",
+        ),
+        Registered(
+            OcrDetector(),
+            50,
+            "an ordinary-word error is the weakest claim: a name garble is a name first, and a "
+            "marker is never a misspelling",
         ),
     )
 

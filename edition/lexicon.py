@@ -1,0 +1,198 @@
+"""Which words a language knows and how common they are, from well-kept word lists loaded once.
+
+Two lists speak for English: `wordfreq`'s frequencies (``large`` list; many
+sources, British and American usage alike; a *Zipf* value is log10 of a word's
+frequency per billion words: ``the`` 7.7, ``despatch`` 2.7) and
+`pyspellchecker`'s dictionary (an American spelling dictionary with inflections;
+``sycophancy`` is there, ``criticise`` is not). Neither is complete and wordfreq's
+long tail holds common misspellings (``tbe`` 2.6), so a word is *known* when the
+dictionary lists it, when wordfreq counts it as common (`is_word`), when it is
+the other national spelling of a dictionary word (*criticise*, *honour*,
+*analyse*), or when it is a listed word with a common prefix or suffix
+(*reinclose*, *sanctionist*).
+
+Both packages ship their data inside the wheel: nothing is downloaded at run
+time. Each list is read once per process (``functools.cache``); the names
+detector may share them through these functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Iterable, Mapping
+
+# wordfreq's word lists: "large" holds words down to Zipf ~1 for the languages that have one.
+WORDLIST = "large"
+
+# A word this common in wordfreq's English list is a word, whatever the dictionary says.
+COMMON_ZIPF = 3.0
+
+# British and American spellings, each written as (British, American) endings:
+# "criticise"/"criticize", "honour"/"honor", "analyse"/"analyze", "centre"/"center".
+SPELLING_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("isation", "ization"),
+    ("isations", "izations"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("ising", "izing"),
+    ("iser", "izer"),
+    ("isers", "izers"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("yses", "yzes"),
+    ("ysing", "yzing"),
+    ("our", "or"),
+    ("ours", "ors"),
+    ("oured", "ored"),
+    ("ouring", "oring"),
+    ("ourable", "orable"),
+    ("ourite", "orite"),
+    ("tre", "ter"),
+    ("tres", "ters"),
+    ("ence", "ense"),
+    ("lled", "led"),
+    ("lling", "ling"),
+    ("ller", "ler"),
+    ("llers", "lers"),
+    ("ogue", "og"),
+    ("ogues", "ogs"),
+    ("mme", "m"),
+    ("mmes", "ms"),
+)
+
+# Any of those endings, to skip the words that have none quickly.
+_ENDINGS = re.compile(
+    "(?:" + "|".join(sorted({e for pair in SPELLING_ENDINGS for e in pair}, key=len, reverse=True))
+    + ")$"
+)
+
+# Prefixes and suffixes that make words from words: "re"+"inclose", "sanction"+"ist".
+PREFIXES = (
+    "ante", "anti", "bi", "co", "counter", "de", "dis", "en", "extra", "fore", "inter", "intra",
+    "mid", "mis", "multi", "neo", "non", "out", "over", "pan", "post", "pre", "pro", "quasi",
+    "re", "self", "semi", "sub", "super", "trans", "tri", "ultra", "un", "under",
+)  # fmt: skip
+
+# Inflections of a dictionary word the dictionary may lack: "loaming", "skimmings", "guarantys".
+# A stem ending in "s" takes no "s": "nationss" is a doubled letter, not a plural.
+INFLECTIONS = ("s", "es", "ed", "ing", "ings", "er", "ers")
+
+# British spellings inside a word, as (British, American): "remoulding", "manoeuvre".
+SPELLING_INFIXES: tuple[tuple[str, str], ...] = (
+    ("mould", "mold"), ("moult", "molt"), ("smould", "smold"), ("plough", "plow"),
+    ("cheque", "check"), ("grey", "gray"), ("oe", "e"), ("ae", "e"),
+)  # fmt: skip
+# No inflections ("s", "ed", "ing"): the dictionary lists those, and a doubled last letter
+# ("nationss") would otherwise pass as one.
+SUFFIXES = (
+    "ist", "ists", "ism", "isms", "ly", "ness", "less", "al", "ally", "ic", "ical", "ment",
+    "ments", "ship", "ships", "able", "ably",
+)  # fmt: skip
+
+# A lowercase roman numeral, e.g. "xii", "xlvii", "iv".
+ROMAN = re.compile(r"^(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
+
+
+@functools.cache
+def _frequencies(language: str) -> Mapping[str, float]:
+    """wordfreq's list for ``language`` as {word: Zipf value}; empty for a language it lacks."""
+    from wordfreq import available_languages, get_frequency_dict
+
+    wordlist = WORDLIST if language in available_languages(WORDLIST) else "best"
+    if language not in available_languages(wordlist):
+        return {}
+    return {
+        word: round(math.log10(freq) + 9.0, 2)
+        for word, freq in get_frequency_dict(language, wordlist).items()
+        if freq > 0
+    }
+
+
+@functools.cache
+def _dictionary() -> frozenset[str]:
+    """pyspellchecker's English dictionary."""
+    from spellchecker import SpellChecker
+
+    return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def zipf(word: str, language: str = "en") -> float:
+    """How common ``word`` (lowercase) is in ``language``: wordfreq's Zipf value, 0 when unlisted."""
+    return _frequencies(language).get(word, 0.0)
+
+
+def in_dictionary(word: str) -> bool:
+    """Whether the English spelling dictionary lists ``word`` (lowercase)."""
+    return word in _dictionary()
+
+
+def is_word(word: str, common: float = COMMON_ZIPF) -> bool:
+    """Whether ``word`` (lowercase) is an English word: in the dictionary or this common."""
+    return word in _dictionary() or zipf(word) >= common
+
+
+def spelling_variants(word: str) -> tuple[str, ...]:
+    """The other national spellings ``word`` may have: ``criticise`` → ``criticize``."""
+    found: list[str] = [
+        word.replace(british, american, 1)
+        for british, american in SPELLING_INFIXES
+        # "oe", "ae" only in words attested somewhere: "manoeuvre", not an edit's "govaernment".
+        if british in word[1:] and (len(british) > 2 or (len(word) >= 7 and zipf(word) > 0))
+    ]
+    if not _ENDINGS.search(word):
+        return tuple(dict.fromkeys(found))
+    for british, american in SPELLING_ENDINGS:
+        for have, other in ((british, american), (american, british)):
+            if word.endswith(have) and len(word) > len(have) + 2:
+                found.append(word[: -len(have)] + other)
+    return tuple(dict.fromkeys(found))
+
+
+def is_known(word: str, common: float = COMMON_ZIPF) -> bool:
+    """Whether ``word`` (lowercase) is English as it stands, in either national spelling.
+
+    Known: a dictionary word, a common word, a spelling variant of a dictionary word,
+    or a dictionary word with a common prefix or suffix.
+    """
+    if is_word(word, common):
+        return True
+    if any(in_dictionary(v) for v in spelling_variants(word)):
+        return True
+    return is_derived(word, common)
+
+
+def is_derived(word: str, common: float = COMMON_ZIPF) -> bool:
+    """Whether ``word`` is a known word with a prefix or suffix: ``reinclose``, ``sanctionist``."""
+    for prefix in PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and len(rest) >= 4 and is_word(rest, common):
+            return True
+    for suffix in INFLECTIONS:
+        stem = word[: -len(suffix)]
+        plural_of_s = suffix == "s" and stem[-1:] in ("s", "x", "z")
+        if word.endswith(suffix) and len(stem) >= 4 and not plural_of_s and (
+            in_dictionary(stem) or in_dictionary(stem + "e")
+        ):
+            return True
+    if word.endswith("ies") and in_dictionary(word[:-3] + "y"):
+        return True
+    for suffix in SUFFIXES:
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and len(stem) >= 4 and (
+            is_word(stem, common) or is_word(stem + "e", common)
+        ):
+            return True
+    return False
+
+
+def foreign_zipf(word: str, languages: Iterable[str]) -> float:
+    """The highest Zipf value ``word`` has in any of ``languages``."""
+    return max((zipf(word, language) for language in languages), default=0.0)
+
+
+def is_roman_numeral(word: str) -> bool:
+    """Whether ``word`` is a roman numeral in lowercase: ``xii``, ``xlvii``."""
+    return bool(word) and bool(ROMAN.match(word))
