@@ -16,6 +16,7 @@ thousands of files several times slower, which would measure the disk.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import shutil
@@ -43,8 +44,9 @@ def measure_build(sources: Path, out: Path, jobs: int, validate: bool) -> dict[s
     end = time.perf_counter()
     stages: dict[str, float] = {}
     points = [(start, "configure and read"), *marks, (end, "")]
-    for (t0, name), (t1, _) in zip(points, points[1:], strict=False):
-        stages[name.split(" ")[0]] = stages.get(name.split(" ")[0], 0.0) + t1 - t0
+    for (t0, name), (t1, _) in itertools.pairwise(points):
+        stage = name.split(" ")[0]  # "converting 1000 texts" → "converting"
+        stages[stage] = stages.get(stage, 0.0) + t1 - t0
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"seconds": end - start, "stages": stages, "peak_mb": max(own, workers) / 1024}
