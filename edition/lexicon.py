@@ -134,6 +134,38 @@ def is_word(word: str, common: float = COMMON_ZIPF) -> bool:
     return word in _dictionary() or zipf(word) >= common
 
 
+@functools.cache
+def _variant_preimages() -> frozenset[str]:
+    """Every word whose other national spelling could be a dictionary word: a quick pre-check.
+
+    `spelling_variants` turns a British form into an American one (and endings both
+    ways); this set holds, for each dictionary word, each form that maps onto it, so
+    a word outside the set needs no variants computed — most edits an OCR
+    correction tries are such words. A superset: the exact test follows.
+    """
+    found: set[str] = set()
+    haves: dict[str, list[str]] = {}  # an ending a dictionary word has → the endings it maps from
+    for british, american in SPELLING_ENDINGS:
+        haves.setdefault(american, []).append(british)
+        haves.setdefault(british, []).append(american)
+    lengths = sorted({len(ending) for ending in haves})
+    for word in _dictionary():
+        for british, american in SPELLING_INFIXES:
+            at = word.find(american)
+            while at >= 0:
+                found.add(word[:at] + british + word[at + len(american) :])
+                at = word.find(american, at + 1)
+        for size in lengths:
+            for have in haves.get(word[-size:], ()) if size <= len(word) else ():
+                found.add(word[: len(word) - size] + have)
+    return frozenset(found)
+
+
+def is_variant_of_listed(word: str) -> bool:
+    """Whether the other national spelling of ``word`` is in the dictionary (*criticise*)."""
+    return word in _variant_preimages() and any(in_dictionary(v) for v in spelling_variants(word))
+
+
 def spelling_variants(word: str) -> tuple[str, ...]:
     """The other national spellings ``word`` may have: ``criticise`` → ``criticize``."""
     found: list[str] = [
@@ -151,15 +183,14 @@ def spelling_variants(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a corpus repeats its words: decide each once
 def is_known(word: str, common: float = COMMON_ZIPF) -> bool:
     """Whether ``word`` (lowercase) is English as it stands, in either national spelling.
 
     Known: a dictionary word, a common word, a spelling variant of a dictionary word,
     or a dictionary word with a common prefix or suffix.
     """
-    if is_word(word, common):
-        return True
-    if any(in_dictionary(v) for v in spelling_variants(word)):
+    if is_word(word, common) or is_variant_of_listed(word):
         return True
     return is_derived(word, common)
 

@@ -37,6 +37,7 @@ from edition.cache import ConvertCache, cache_folder
 from edition.config import EditionConfig
 from edition.config_load import load_edition_config
 from edition.convert import Converted
+from edition.corpus import CORPUS_FILE, corpus_document
 from edition.corrections import load_corrections
 from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
@@ -247,8 +248,11 @@ def build_edition(
     try:
         tei_files = _write_tei(tei_stage, result)
         registered = _write_personography(tei_stage, config, registers)
+        corpus = tei_stage / CORPUS_FILE  # the whole edition described, its files listed
+        register = registered[0] if registered else None
+        corpus.write_bytes(serialize(corpus_document(config, tei_files, register, release_date(config))))
         if options.validate:
-            checked = [*tei_files, *registered]
+            checked = [*tei_files, *registered, corpus]
             progress(f"validating {len(checked)} TEI files against tei_all")
             shown = {path: display_path(tei_target / path.name) for path in checked}
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
@@ -300,19 +304,21 @@ def _write_personography(folder: Path, config: EditionConfig, registers: Registe
 
 
 def check_reserved_names(texts: list[Path], imported: list[Path]) -> list[Diagnostic]:
-    """A text or imported file named like the personography would overwrite it."""
-    stem = Path(PERSONOGRAPHY_FILE).stem
+    """A text or imported file named like the personography or the corpus would overwrite it."""
+    taken = {
+        Path(PERSONOGRAPHY_FILE).stem: f"the register of persons ({PERSONOGRAPHY_FILE})",
+        Path(CORPUS_FILE).stem: f"the corpus file ({CORPUS_FILE})",
+    }
     return [
         error(
             display_path(path),
             0,
             0,
-            f"the name {path.name!r} is taken by the register of persons ({PERSONOGRAPHY_FILE}); "
-            "rename the file",
+            f"the name {path.name!r} is taken by {taken[path.stem]}; rename the file",
             "build.reserved-name",
         )
         for path in [*texts, *imported]
-        if path.stem == stem
+        if path.stem in taken
     ]
 
 

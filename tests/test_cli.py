@@ -42,7 +42,7 @@ def test_build_writes_one_tei_file_per_text_and_a_site(
     code, err = run(capsys, "build", str(sources), "--out", "out")
     assert code == 0, err
     assert sorted(p.name for p in (tmp_path / "out" / "tei").iterdir()) == sorted(
-        f"{n}.xml" for n in texts
+        [*(f"{n}.xml" for n in texts), "corpus.xml"]
     )
     assert (tmp_path / "out" / "site" / "index.html").exists()
     assert (tmp_path / "out" / "site" / "d-003-e5b59e6160513613" / "index.html").exists()

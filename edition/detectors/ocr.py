@@ -25,6 +25,7 @@ Every machine flag is a `ReviewItem`: ``ocr.emendation`` or ``ocr.suspect``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -241,16 +242,24 @@ class _Checker:
         self.repeats = int(options["repeats"])
         self.suspects = bool(options["suspects"])
         self.claimed = sorted(claimed)
+        self.longest = max((e - s for s, e in self.claimed), default=0)
         self.words = list(WORD.finditer(text))
         self.vocabulary = Counter(m.group().lower() for m in self.words)
         self._known: dict[str, bool] = {}
 
     # -- spans ---------------------------------------------------------------------------
     def free(self, start: int, end: int) -> bool:
-        return not any(s < end and start < e for s, e in self.claimed)
+        # Only spans starting within `longest` before ``end`` can overlap: look at those alone.
+        index = bisect.bisect_left(self.claimed, (end, -1))
+        while index > 0 and self.claimed[index - 1][0] >= start - self.longest:
+            index -= 1
+            if self.claimed[index][1] > start:
+                return False
+        return True
 
     def claim(self, start: int, end: int) -> None:
-        self.claimed.append((start, end))
+        bisect.insort(self.claimed, (start, end))
+        self.longest = max(self.longest, end - start)
 
     # -- lexicon -------------------------------------------------------------------------
     def known(self, word: str) -> bool:
@@ -264,9 +273,7 @@ class _Checker:
 
     def valid(self, word: str) -> bool:
         """Whether ``word`` may be offered as a correction: a listed word, not a derivation."""
-        return lexicon.is_word(word, self.common) or any(
-            lexicon.in_dictionary(v) for v in lexicon.spelling_variants(word)
-        )
+        return lexicon.is_word(word, self.common) or lexicon.is_variant_of_listed(word)
 
     # -- the pass ------------------------------------------------------------------------
     def run(self) -> Iterator[Finding]:
@@ -318,17 +325,18 @@ class _Checker:
         start, end = match.span()
         if not surface.isascii() or len(surface) < self.min_length:
             return None
+        digits = any(ch.isdigit() for ch in surface)
+        if not digits and (not surface.islower() or self.known(surface)):
+            return None  # capitalized: the names stage's; an acronym: not ours; or a word
         if self._in_named_compound(start, end) or self._elided(start):
             return None
-        if any(ch.isdigit() for ch in surface):
+        if digits:
             if self._foreign_neighbourhood(index):
                 return None  # "au 1er avril"
             return self.mixture(surface, start, end)
-        if not surface.islower():
-            return None  # capitalized: the names stage's; an acronym: not ours
         if self._abbreviation(end, surface) or lexicon.is_roman_numeral(surface):
             return None
-        if self._contraction(end, surface) or self.known(surface):
+        if self._contraction(end, surface):
             return None
         if self.foreign_word(surface) or self._foreign_neighbourhood(index):
             return None
@@ -402,7 +410,7 @@ class _Checker:
         """
         for index, (a, b) in enumerate(zip(self.words, self.words[1:], strict=False)):
             first, second = a.group(), b.group()
-            if self.text[a.end() : b.start()] != " " or not self.free(a.start(), b.end()):
+            if self.text[a.end() : b.start()] != " ":
                 continue
             if not (first + second).isalpha() or not (first + second).isascii():
                 continue
@@ -412,6 +420,8 @@ class _Checker:
             if len(joined) < 5 or lexicon.zipf(joined) < self.common or not self.valid(joined):
                 continue
             if lexicon.in_dictionary(first.lower()) and lexicon.in_dictionary(second):
+                continue
+            if not self.free(a.start(), b.end()):
                 continue
             if self._in_named_compound(a.start(), b.end()):
                 continue

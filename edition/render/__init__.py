@@ -44,6 +44,7 @@ from edition.render.persons import Personography, find_mentions, person_href
 from edition.render.principles import gather, resp_labels
 from edition.render.teiread import (
     NS,
+    TEI_CORPUS,
     TeiDocument,
     as_document,
     is_register,
@@ -164,6 +165,8 @@ def read_all(paths: Sequence[Path]) -> tuple[list[TeiDocument], list[etree._Elem
         seen.add(path.resolve())
         try:
             root = parse_tei(path)
+            if root.tag == TEI_CORPUS:  # tei/corpus.xml lists the documents given beside it
+                continue
             if is_register(root):
                 registers.append(root)
                 continue

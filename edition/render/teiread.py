@@ -16,6 +16,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 NS = {"tei": TEI_NS}
+TEI_CORPUS = f"{{{TEI_NS}}}teiCorpus"  # a corpus file (tei/corpus.xml): it lists, it is not shown
 LICENCE = "tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence"
 
 # A document id becomes a folder name and a URL segment, so it must be an NCName
@@ -84,7 +85,7 @@ def parse_tei(path: Path) -> etree._Element:
         raise EditionError(problems)
     root = tree.getroot()
     line = source_line(root)
-    if root.tag != f"{{{TEI_NS}}}TEI":
+    if root.tag not in (f"{{{TEI_NS}}}TEI", TEI_CORPUS):
         found = etree.QName(root)
         raise EditionError(
             [
