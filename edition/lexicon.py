@@ -183,6 +183,24 @@ def spelling_variants(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@functools.cache
+def _common_words(common: float) -> frozenset[str]:
+    """Every word `is_word` accepts at this threshold, as one set."""
+    frequent = (word for word, value in _frequencies("en").items() if value >= common)
+    return _dictionary() | frozenset(frequent)
+
+
+def listed_among(readings: set[str], common: float = COMMON_ZIPF) -> set[str]:
+    """The readings that are words as `is_word` or `is_variant_of_listed` say, tested all at once.
+
+    Set intersections instead of one look-up each: an OCR correction tries thousands
+    of readings per unknown word.
+    """
+    found = readings & _common_words(common)
+    found.update(w for w in readings & _variant_preimages() if is_variant_of_listed(w))
+    return found
+
+
 @functools.lru_cache(maxsize=1 << 18)  # a corpus repeats its words: decide each once
 def is_known(word: str, common: float = COMMON_ZIPF) -> bool:
     """Whether ``word`` (lowercase) is English as it stands, in either national spelling.

@@ -102,6 +102,7 @@ DOCUMENT_BONUS = 0.3
 SECOND_EDIT = 0.2
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+LETTER_SET = frozenset(LETTERS)
 
 # What a digit-led token may end in without being an OCR mixture: ordinals, money,
 # book formats, units, an inserted note's letter ("1st", "2d", "10s", "8vo", "37a").
@@ -436,6 +437,7 @@ class _Checker:
     def candidates(self, word: str) -> list[Candidate]:
         """Corrections of ``word`` ranked best first: cheap OCR edits, frequent and local words."""
         costs = _edits(word)
+        words = lexicon.listed_among({r for r in costs if " " not in r}, self.common)
         best: dict[str, float] = {}
         for reading, cost in costs.items():
             if reading == word:
@@ -444,7 +446,7 @@ class _Checker:
                 left, right = reading.split(" ", 1)
                 if min(lexicon.zipf(left), lexicon.zipf(right)) < 4.0 or len(left) < 2 or len(right) < 2:
                     continue
-            elif not self.valid(reading):
+            elif reading not in words:
                 continue
             best[reading] = min(cost, best.get(reading, 99.0))
         ranked = [
@@ -519,32 +521,35 @@ def _edits(word: str) -> dict[str, float]:
 
 
 def _edits1(word: str) -> dict[str, float]:
-    """Every reading one edit from ``word``: confusions, doubled and dropped letters, a split."""
-    out: dict[str, float] = {}
+    """Every reading one edit from ``word``: confusions, doubled and dropped letters, a split.
 
-    def add(reading: str, cost: float) -> None:
-        if cost < out.get(reading, 99.0):
-            out[reading] = cost
-
+    Each reading keeps its cheapest edit: the readings are made by cost, cheapest
+    first, and a later, dearer way to the same reading is ignored.
+    """
     n = len(word)
+    by_cost: dict[float, list[str]] = {}
     for printed, read, cost in CONFUSIONS:
         at = word.find(read)
         while at >= 0:
-            add(word[:at] + printed + word[at + len(read) :], cost)
+            by_cost.setdefault(cost, []).append(word[:at] + printed + word[at + len(read) :])
             at = word.find(read, at + 1)
     for i in range(n):
-        add(word[:i] + word[i + 1 :], DOUBLED if i and word[i] == word[i - 1] else EDIT)
-        for letter in LETTERS:
-            if letter != word[i]:
-                add(word[:i] + letter + word[i + 1 :], EDIT)
+        doubled = i > 0 and word[i] == word[i - 1]
+        by_cost.setdefault(DOUBLED if doubled else EDIT, []).append(word[:i] + word[i + 1 :])
+        head, tail = word[:i], word[i + 1 :]
+        by_cost.setdefault(EDIT, []).extend(head + letter + tail for letter in LETTERS if letter != word[i])
         if i + 1 < n and word[i] != word[i + 1]:
-            add(word[:i] + word[i + 1] + word[i] + word[i + 2 :], TRANSPOSE)
+            by_cost.setdefault(TRANSPOSE, []).append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
     for i in range(n + 1):
-        for letter in LETTERS:
-            twin = (i and word[i - 1] == letter) or (i < n and word[i] == letter)
-            add(word[:i] + letter + word[i:], TWIN if twin else INSERT)
-    for i in range(1, n):
-        add(word[:i] + " " + word[i:], SPLIT)
+        head, tail = word[:i], word[i:]
+        twins = {word[i - 1] if i else "", word[i] if i < n else ""} & LETTER_SET
+        by_cost.setdefault(TWIN, []).extend(head + letter + tail for letter in sorted(twins))
+        by_cost.setdefault(INSERT, []).extend(head + letter + tail for letter in LETTERS if letter not in twins)
+    by_cost.setdefault(SPLIT, []).extend(word[:i] + " " + word[i:] for i in range(1, n))
+    out: dict[str, float] = {}
+    for cost in sorted(by_cost):
+        for reading in by_cost[cost]:
+            out.setdefault(reading, cost)
     return out
 
 
