@@ -104,6 +104,9 @@ SECOND_EDIT = 0.2
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LETTER_SET = frozenset(LETTERS)
 
+# A digit anywhere in a word, e.g. "c0nstitution", "1st".
+HAS_DIGIT = re.compile(r"\d")
+
 # What a digit-led token may end in without being an OCR mixture: ordinals, money,
 # book formats, units, an inserted note's letter ("1st", "2d", "10s", "8vo", "37a").
 NUMBER_SUFFIX = re.compile(r"^\d+(?:st|nd|rd|th|d|s|mo|vo|to|lb|lbs|kg|km|cm|mm|ft|in|am|pm|[a-z])$")
@@ -326,7 +329,7 @@ class _Checker:
         start, end = match.span()
         if not surface.isascii() or len(surface) < self.min_length:
             return None
-        digits = any(ch.isdigit() for ch in surface)
+        digits = HAS_DIGIT.search(surface) is not None
         if not digits and (not surface.islower() or self.known(surface)):
             return None  # capitalized: the names stage's; an acronym: not ours; or a word
         if self._in_named_compound(start, end) or self._elided(start):
@@ -417,10 +420,10 @@ class _Checker:
                 continue
             if not second.islower() or not first[1:].islower():
                 continue
+            if lexicon.in_dictionary(first.lower()) and lexicon.in_dictionary(second):
+                continue  # two words, as most neighbours are: the cheapest test first
             joined = (first + second).lower()
             if len(joined) < 5 or lexicon.zipf(joined) < self.common or not self.valid(joined):
-                continue
-            if lexicon.in_dictionary(first.lower()) and lexicon.in_dictionary(second):
                 continue
             if not self.free(a.start(), b.end()):
                 continue
