@@ -88,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="convert every document again, even those whose inputs did not change",
     )
+    work.add_argument(
+        "--scheduler",
+        default="",
+        metavar="ADDRESS",
+        help="run the per-document work on a Dask cluster: tcp://HOST:PORT, or 'local' "
+        "(needs the dask extra)",
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     build = commands.add_parser(
@@ -171,7 +178,8 @@ def _build(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.pipeline import BuildOptions, build_edition, display_path
 
     options = BuildOptions(args.sources, args.out, site=args.site, validate=not args.no_validate,
-                           jobs=args.jobs, cache=not args.no_cache)  # fmt: skip
+                           jobs=args.jobs, cache=not args.no_cache,
+                           scheduler=args.scheduler)  # fmt: skip
     result = build_edition(options, progress=_progress)
     what = "tei/ and site/" if args.site else "tei/"
     print(

@@ -58,6 +58,7 @@ class BuildOptions:
     publish: bool = True  # False: convert and check only, write nothing (``edition check``)
     jobs: int = 0  # worker processes for the per-document work; 0: all cores
     cache: bool = True  # reuse the conversion of documents whose inputs did not change
+    scheduler: str = ""  # a Dask scheduler's address, or "local": convert there (edition.cluster)
 
 
 @dataclass
@@ -190,9 +191,13 @@ def convert_all(
     )
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     workers = options.jobs if options else 1
-    for index, outcome in zip(
-        todo, convert_jobs([jobs[i] for i in todo], shared, workers), strict=True
-    ):
+    if options is not None and options.scheduler:
+        from edition.cluster import convert_on_cluster  # the optional dask extra
+
+        mapped = convert_on_cluster([jobs[i] for i in todo], shared, options.scheduler, workers)
+    else:
+        mapped = convert_jobs([jobs[i] for i in todo], shared, workers)
+    for index, outcome in zip(todo, mapped, strict=True):
         outcomes[index] = outcome
         if cache:
             cache.put(keys[index], outcome)
