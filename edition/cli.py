@@ -1,4 +1,4 @@
-"""The command line: ``edition build|convert|check|render|validate|review|init``; the only module that prints.
+"""The command line: ``edition build|convert|check|render|validate|review|serve|init``; the only module that prints.
 
 Every failure reaches the user as located diagnostics on stderr and a non-zero
 exit code (1: the input has errors; 2: the command line is wrong; 70: a bug in
@@ -111,18 +111,20 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("build"), help="output folder (default: build)"
     )
     build.add_argument("--no-validate", action="store_true", help="skip the tei_all check (faster)")
+    build.add_argument("--no-search", action="store_true", help="build no search index")
     build.set_defaults(run=_build, site=True)
 
     convert = commands.add_parser("convert", parents=[common, work], help="sources → OUT/tei only")
     convert.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
     convert.add_argument("--out", type=Path, default=Path("build"))
     convert.add_argument("--no-validate", action="store_true")
-    convert.set_defaults(run=_build, site=False)
+    convert.set_defaults(run=_build, site=False, no_search=True)
 
     render = commands.add_parser("render", parents=[common], help="TEI files → a site")
     render.add_argument("tei", type=Path, nargs="+", help="TEI files or folders of them")
     render.add_argument("--sources", type=Path, help="a sources folder whose edition.yaml to use")
     render.add_argument("--out", type=Path, default=Path("build/site"))
+    render.add_argument("--no-search", action="store_true", help="build no search index")
     render.set_defaults(run=_render)
 
     validate = commands.add_parser(
@@ -168,6 +170,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     package.set_defaults(run=_package)
 
+    serve = commands.add_parser(
+        "serve", parents=[common, work],
+        help="build, serve the site on 127.0.0.1, rebuild and reload the page on every save",
+    )  # fmt: skip
+    serve.add_argument("sources", type=Path, nargs="?", default=Path("sources"))
+    serve.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free)")
+    serve.add_argument("--no-validate", action="store_true", help="skip the tei_all check (faster)")
+    serve.add_argument("--no-search", action="store_true", help="build no search index")
+    serve.set_defaults(run=_serve)
+
     init = commands.add_parser("init", parents=[common], help="create a new sources folder")
     init.add_argument("folder", type=Path)
     init.set_defaults(run=_init)
@@ -178,7 +191,7 @@ def _build(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.pipeline import BuildOptions, build_edition, display_path
 
     options = BuildOptions(args.sources, args.out, site=args.site, validate=not args.no_validate,
-                           jobs=args.jobs, cache=not args.no_cache,
+                           jobs=args.jobs, cache=not args.no_cache, search=not args.no_search,
                            scheduler=args.scheduler)  # fmt: skip
     result = build_edition(options, progress=_progress)
     what = "tei/ and site/" if args.site else "tei/"
@@ -204,7 +217,7 @@ def _render(args: argparse.Namespace) -> list[Diagnostic]:
     report.raise_if_errors()
     stage = staging_dir(args.out)
     try:
-        report.extend(render_site(_tei_files(args.tei), config, stage))
+        report.extend(render_site(_tei_files(args.tei), config, stage, search=not args.no_search))
     except BaseException:
         import shutil
 
@@ -285,6 +298,40 @@ def _package(args: argparse.Namespace) -> list[Diagnostic]:
     warnings = package_edition(args.sources, args.out, progress=_progress)
     print(f"edition: bag written to {display_path(args.out)}/", file=sys.stderr)
     return warnings
+
+
+def _serve(args: argparse.Namespace) -> list[Diagnostic]:
+    from edition.pipeline import BuildOptions, build_edition, display_path
+    from edition.render.pages import template_dir
+    from edition.serve import Preview
+
+    options = BuildOptions(args.sources, args.out, validate=not args.no_validate, jobs=args.jobs,
+                           cache=not args.no_cache, search=not args.no_search)  # fmt: skip
+
+    def say(message: str) -> None:
+        print(f"edition: {message}", file=sys.stderr, flush=True)
+
+    preview = Preview(args.sources, args.out, lambda: build_edition(options).diagnostics,
+                      port=args.port, watched=(template_dir(),), on_event=say,
+                      on_warnings=_print)  # fmt: skip
+    try:
+        url = preview.start()
+    except OSError as exc:
+        say(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror}; try --port 0")
+        raise _Exit(EXIT_ERRORS) from None
+    if preview.status.errors:
+        for line in preview.status.errors:
+            print(line, file=sys.stderr)
+    say(f"serving {display_path(args.out)}/site at {url}index.html; watching "
+        f"{display_path(args.sources)}/ and the templates; Ctrl+C stops")  # fmt: skip
+    try:
+        preview.watch()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    say("stopped")
+    return []
 
 
 def _init(args: argparse.Namespace) -> list[Diagnostic]:

@@ -58,6 +58,7 @@ class BuildOptions:
     publish: bool = True  # False: convert and check only, write nothing (``edition check``)
     jobs: int = 0  # worker processes for the per-document work; 0: all cores
     cache: bool = True  # reuse the conversion of documents whose inputs did not change
+    search: bool = True  # index the reading texts for the site's search page (Pagefind)
     scheduler: str = ""  # a Dask scheduler's address, or "local": convert there (edition.cluster)
 
 
@@ -267,7 +268,8 @@ def build_edition(
             progress("rendering the site")
             from edition.render import render_site  # the site is optional: load it only when built
 
-            report.extend(render_site(tei_files, config, site_stage, registered, redirects))
+            report.extend(render_site(tei_files, config, site_stage, registered, redirects,
+                                      search=options.search))  # fmt: skip
     except BaseException:
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:

@@ -323,3 +323,138 @@ def test_screenshots_of_every_page_type(
     page.goto(url(site, TELEGRAM))
     page.screenshot(path=str(target / "document-print.png"), full_page=True)
     print(f"screenshots in {target}")
+
+
+# --- search, served over HTTP as a reader's browser gets it ---
+
+ORLOV = "d-000-1f1a60356441ad05/index.html"
+HENDERSON = "d-003-e5b59e6160513613/index.html"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample edition built with its search index, served on 127.0.0.1 by a plain server."""
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from edition.pipeline import BuildOptions, build_edition
+    from edition.render.search import pagefind_executable
+
+    if pagefind_executable() is None:
+        unavailable("no Pagefind binary (pip install -e '.[test]')")
+    out = tmp_path_factory.mktemp("served")
+    build_edition(BuildOptions(Path(__file__).parents[1] / "sources", out, validate=False))
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(out / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def search(page: Any, base: str, query: str) -> Any:
+    page.goto(f"{base}search/index.html?{query}")
+    page.wait_for_selector("#ed-search[data-state=done]", timeout=15000)
+    return page.locator(".search-result")
+
+
+@pytest.mark.parametrize("word", ["Yerev", "Yezhov"])
+def test_search_finds_the_orlov_paragraph_by_either_reading_and_lands_on_it(
+    served: str, page: Any, word: str
+) -> None:
+    results = search(page, served, f"q={word}")
+    orlov = results.filter(has=page.locator(f"h2 a[href^='../{ORLOV}']"))
+    assert orlov.count() == 1
+    place = orlov.locator("a.search-place").first
+    assert place.inner_text().startswith("¶ ")
+    assert word in orlov.locator("mark").first.inner_text()
+    place.click()
+    page.wait_for_load_state()
+    assert ORLOV + "#p" in page.url
+    target = page.evaluate("document.querySelector(':target').id")
+    assert page.url.endswith("#" + target)
+    assert "Yezhov" in page.inner_text(f"#{target}")  # the normalized reading, shown
+    if word == "Yerev":  # the paragraph that has the source's garbled form
+        page.check("#ed-diplomatic")
+        assert "Yerev" in page.inner_text(f"#{target}")
+
+
+def test_search_finds_the_telegram_by_its_garbled_name_and_lands_on_the_note(
+    served: str, page: Any
+) -> None:
+    results = search(page, served, "q=Zinoxyez")
+    assert results.count() == 1
+    link = results.first.locator("h2 a")
+    assert link.get_attribute("href") == f"../{HENDERSON}#n26"
+    link.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(HENDERSON + "#n26")
+    assert page.evaluate("document.querySelector(':target').id") == "n26"
+    assert "Zinoviev" in page.inner_text("#n26")
+
+
+def test_search_filters_by_person_and_by_document(served: str, page: Any) -> None:
+    everyone = search(page, served, "q=trial").count()
+    assert everyone == 2
+    page.select_option("#ed-person", "trotsky")  # named in the telegram only
+    page.click("#ed-search-form button")
+    page.wait_for_function("location.search.includes('person=trotsky')")
+    page.wait_for_selector("#ed-search[data-state=done]")
+    results = page.locator(".search-result")
+    assert results.count() == 1
+    assert results.first.locator("h2 a").get_attribute("href").startswith(f"../{HENDERSON}")
+    only = search(page, served, "q=trial&document=d-000-1f1a60356441ad05")
+    assert only.count() == 1
+    assert only.first.locator("h2 a").get_attribute("href").startswith(f"../{ORLOV}")
+
+
+def test_search_page_from_file_says_it_needs_a_web_server(sample_site: Path, page: Any) -> None:
+    page.goto(url(sample_site, "search/index.html"))
+    note = page.locator("#ed-search-file")
+    assert note.is_visible()
+    assert "python -m http.server" in note.inner_text()
+    assert "edition serve" in note.inner_text()
+    assert page.locator("a[href$='index.html']").count() > 0  # reading needs no server
+
+
+def test_search_page_passes_axe(served: str, page: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    search(page, served, "q=Yerev")
+    violations = Axe().run(page).response["violations"]
+    bad = [(v["id"], v["impact"]) for v in violations if v["impact"] in {"serious", "critical"}]
+    assert not bad, bad
+
+
+# --- edition serve: the page reloads itself after a save ---
+
+
+def test_served_page_reloads_itself_when_a_source_is_saved(
+    tmp_path: Path, page: Any
+) -> None:
+    from edition.pipeline import BuildOptions, build_edition
+    from edition.serve import Preview
+
+    sources = shutil.copytree(Path(__file__).parents[1] / "sources", tmp_path / "sources")
+    options = BuildOptions(sources, tmp_path / "out", validate=False, search=False, jobs=1)
+    preview = Preview(sources, tmp_path / "out", lambda: build_edition(options).diagnostics, port=0)
+    base = preview.start()
+    try:
+        page.goto(base + ORLOV + "#p1")
+        assert "Meanwhile, Mironov" in page.inner_text("#p1")
+        text = sources / "texts" / "000_1f1a60356441ad05.txt"
+        text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Later", 1),
+                        encoding="utf-8")  # fmt: skip
+        preview.rebuild("test")  # what the watcher does on a save
+        page.wait_for_function(
+            # A function, not an expression: the page's CSP forbids Playwright's eval of a string.
+            "() => document.querySelector('#p1') && document.querySelector('#p1').innerText.includes('Later, Mironov')",
+            timeout=15000,
+        )
+    finally:
+        preview.stop()

@@ -42,6 +42,7 @@ from edition.render.citation import bibtex, citation_text, csl_json
 from edition.render.html import RenderContext, UnknownElement, render_body
 from edition.render.persons import Personography, find_mentions, person_href
 from edition.render.principles import gather, resp_labels
+from edition.render.search import index_documents
 from edition.render.teiread import (
     NS,
     TEI_CORPUS,
@@ -64,8 +65,11 @@ def render_site(
     site_dir: Path,
     registers: Sequence[Path] | None = None,
     redirects: Mapping[str, tuple[str, Sequence[str]]] | None = None,
+    search: bool = False,
 ) -> list[Diagnostic]:
     """Write the site for ``tei_files`` (in the edition's order) into the empty ``site_dir``.
+
+    ``search``: index the reading texts for the search page (`edition.render.search`).
 
     ``redirects`` maps the id of a document published before but gone now to the id
     of the document it became ("" when removed: the index) and the ids its page had;
@@ -113,14 +117,16 @@ def render_site(
             infos[index - 1] if index > 0 else None,
             infos[index + 1] if index + 1 < len(infos) else None,
         )
+        normalized = normalized_text(document.root)
         pages.write_document(env, site_dir, config, document.info, rendered, neighbours,
-                             personography, citable)  # fmt: skip
+                             personography, citable,
+                             pages.document_description(document.info, normalized))  # fmt: skip
         folder = site_dir / doc_id
         shutil.copyfile(document.path, folder / f"{doc_id}.xml")
         pages.write_text(folder / f"{doc_id}.json", csl_json(citable))
         pages.write_text(folder / f"{doc_id}.bib", bibtex(citable))
         pages.write_text(folder / f"{doc_id}-diplomatic.txt", diplomatic_text(document.root))
-        pages.write_text(folder / f"{doc_id}-normalized.txt", normalized_text(document.root))
+        pages.write_text(folder / f"{doc_id}-normalized.txt", normalized)
         for element in rendered.unknown:
             unknown.setdefault(element.name, []).append((document.path, element))
     pages.write_index(env, site_dir, config, infos)
@@ -134,6 +140,10 @@ def render_site(
             pages.write_redirect(env, site_dir, config, old, new if new in present else "", ids)
     pages.write_assets(site_dir)
     warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
+    bundles = index_documents(documents, personography, site_dir, config, warnings) if search else ()
+    pages.write_search(env, site_dir, config, bundles, infos, personography)
+    # Without a base_url (a draft) there is no sitemap: it needs absolute addresses.
+    pages.write_discovery(site_dir, config, infos, sorted(personography.persons))
     warnings.extend(_unknown_persons(documents, personography))
     return warnings
 

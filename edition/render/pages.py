@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -37,7 +38,7 @@ WEB_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 FIRST_NUMBER = re.compile(r"\d+")
 # A date <time datetime> accepts: "2026", "2026-11", "2026-11-21".
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-ASSETS = ("style.css",)
+ASSETS = ("style.css", "search.js")
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,9 @@ def write_index(
             orders=[(o, sorted_href(o.key)) for o in SORT_ORDERS],
             current_order=order,
             citation=edition_citation(config, date),
+            **_about(config, f"documents-by-{order.key}.html" if order.key else "index.html",
+                     edition_description(config) if not order.key
+                     else f"The documents of {config.title}, by {order.label.lower()}."),
         )
         name = f"documents-by-{order.key}.html" if order.key else "index.html"
         _write(site_dir / name, html)
@@ -198,6 +202,7 @@ def write_document(
     neighbours: tuple[DocumentInfo | None, DocumentInfo | None],
     personography: Personography,
     citable: Citable | None = None,
+    description: str = "",
 ) -> None:
     """Write ``<id>/index.html``; the caller puts the downloads beside it."""
     citable = citable or document_citable(config, info)
@@ -224,6 +229,7 @@ def write_document(
         citation=citation_html(citable),
         meta_tags=meta_tags(citable),
         json_ld=json_ld(citable),
+        **_about(config, document_href(info.id), description or info.title, "article"),
     )
     _write(folder / "index.html", html)
 
@@ -270,6 +276,7 @@ def write_releases(env: jinja2.Environment, site_dir: Path, config: EditionConfi
         _common(config, root="../", lang=config.language, current="releases"),
         page_title=f"Releases \N{EM DASH} {config.title}",
         releases=[(r, r.date if ISO_DATE.match(r.date) else "") for r in releases],
+        **_about(config, "releases/index.html", f"The releases of {config.title}."),
     )
     _write(folder / "index.html", html)
 
@@ -324,6 +331,8 @@ def write_persons(
         _common(config, root="../", lang=config.language, current="persons"),
         page_title=f"Persons \N{EM DASH} {config.title}",
         rows=rows,
+        **_about(config, "persons/index.html",
+                 f"The {len(rows)} persons named in {config.title}, with their mentions."),
     )
     _write(folder / "index.html", html)
 
@@ -356,6 +365,8 @@ def _write_person(
         groups=groups,
         count=len(mentions),
         chart=Markup(chart),  # every text in it escaped by mentions_svg
+        **_about(config, f"persons/{quote(person.id)}/index.html", _person_description(
+            person, len(mentions), config.title)),
     )
     target = folder / person.id
     target.mkdir(parents=True, exist_ok=True)
@@ -384,6 +395,9 @@ def write_principles(
         page_title=f"Editorial principles \N{EM DASH} {config.title}",
         principles=principles,
         detectors=detectors,
+        **_about(config, "principles/index.html",
+                 f"The editorial principles of {config.title}: how its texts were transcribed, "
+                 "encoded and corrected."),
     )
     _write(folder / "index.html", html)
 
@@ -423,8 +437,106 @@ def _common(config: EditionConfig, *, root: str, lang: str, current: str) -> dic
             ("persons", "Persons", f"{root}persons/index.html"),
             ("principles", "Editorial principles", f"{root}principles/index.html"),
             ("releases", "Releases", f"{root}releases/index.html"),
+            ("search", "Search", f"{root}search/index.html"),
         ],
+        # What search engines and link previews read; each page sets its own (`_about`).
+        "canonical": "",
+        "description": "",
+        "og_type": "website",
     }
+
+
+def _about(config: EditionConfig, path: str, description: str, kind: str = "website") -> dict[str, str]:
+    """A page's canonical address (under ``base_url``; "" without one), description and OpenGraph type."""
+    return {"canonical": permalink(config, path), "description": _clip(description), "og_type": kind}
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """``text`` on one line, cut at a word before ``limit`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def edition_description(config: EditionConfig) -> str:
+    """"Title: subtitle. Edited by A and B." — what the title page says of the edition."""
+    names = [e.name for e in config.editors]
+    text = config.title + (f": {config.subtitle}" if config.subtitle else "") + "."
+    if names:
+        text += " Edited by " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]) + "."
+    return text
+
+
+def document_description(info: DocumentInfo, text: str) -> str:
+    """"Author, date. The opening words of the text…" — a document page's description."""
+    about = ", ".join(part for part in (info.author, info.date) if part)
+    return _clip(f"{about}. {text}" if about else text)
+
+
+def _person_description(person: PersonRecord, count: int, title: str) -> str:
+    name = person.name + (f" ({person.dates})" if person.dates else "")
+    said = f": {person.description.rstrip('.')}" if person.description else ""
+    times = "once" if count == 1 else f"{count} times"
+    return f"{name}{said}. Named {times} in {title}."
+
+
+def write_search(
+    env: jinja2.Environment,
+    site_dir: Path,
+    config: EditionConfig,
+    bundles: Sequence[str],
+    documents: Sequence[DocumentInfo],
+    personography: Personography,
+) -> None:
+    """``search/index.html``: the search form over ``bundles`` (none: it says there is no index)."""
+    folder = site_dir / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    people = sorted(personography.persons.values(), key=sort_key)
+    html = env.get_template("search.html").render(
+        _common(config, root="../", lang=config.language, current="search"),
+        page_title=f"Search \N{EM DASH} {config.title}",
+        bundles=bundles,
+        persons=[(p.id, p.name) for p in people if personography.mentions_of(p.id)],
+        documents=[(info.id, info.title) for info in documents],
+        **_about(config, "search/index.html", f"Search the documents of {config.title}."),
+    )
+    _write(folder / "index.html", html)
+
+
+# Pages a search engine should list, besides the documents and persons: path from the root.
+LISTED = ("index.html", "persons/index.html", "principles/index.html", "releases/index.html")
+
+
+def write_discovery(
+    site_dir: Path, config: EditionConfig, documents: Sequence[DocumentInfo], persons: Sequence[str]
+) -> bool:
+    """``robots.txt``, and ``sitemap.xml`` when the edition has a base URL; False without one.
+
+    The sitemap lists the title page, the documents, the persons and the editorial pages
+    (not the sorted lists, the search page or redirects), each with the release date.
+    """
+    base = permalink(config, "")
+    robots = ["User-agent: *", "Allow: /"]
+    if base:
+        robots.append(f"Sitemap: {base}sitemap.xml")
+    else:
+        robots.insert(0, "# No sitemap: edition.yaml sets no base_url, and a sitemap needs absolute URLs.")
+    _write(site_dir / "robots.txt", "\n".join(robots) + "\n")
+    if not base:
+        return False
+    paths = [*LISTED, *(document_href(d.id) for d in documents),
+             *(f"persons/{quote(p)}/index.html" for p in persons)]  # fmt: skip
+    date = release_date(config)
+    lastmod = f"<lastmod>{date}</lastmod>" if ISO_DATE.match(date) else ""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']  # fmt: skip
+    for path in paths:
+        address = xml_escape(permalink(config, path))
+        lines.append(f"<url><loc>{address}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    _write(site_dir / "sitemap.xml", "\n".join(lines) + "\n")
+    return True
 
 
 def _write(path: Path, text: str) -> None:

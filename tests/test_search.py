@@ -1,0 +1,126 @@
+"""Search: what Pagefind is given (both readings, anchors, filters), and its index (sharded, stable)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from edition.config import EditionConfig
+from edition.render import render_site
+from edition.render.search import build_index, landing_texts, pagefind_executable, search_page
+from edition.render.teiread import NS, read_tei
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tei"
+TELEGRAM = FIXTURES / "telegram.xml"
+CONFIG = EditionConfig(title="Fixtures", base_url="https://x.org/e/")
+
+needs_pagefind = pytest.mark.skipif(
+    pagefind_executable() is None, reason="no Pagefind binary (pip install -e '.[test]')"
+)
+
+
+def texts(path: Path) -> dict[str, str]:
+    root = read_tei(path).root
+    text = root.find("tei:text", NS)
+    assert text is not None
+    return dict(landing_texts(text))
+
+
+# --- what is indexed ---
+
+
+def test_an_intervention_is_indexed_in_both_readings() -> None:
+    p1 = texts(TELEGRAM)["p1"]
+    assert "Zinoviev (Zinoxyez)" in p1
+    assert "Yezhov (Yerev)" in p1
+    assert "the (tbe) verdict." in p1
+
+
+def test_a_note_lands_on_its_own_id_and_is_not_in_its_paragraph() -> None:
+    found = texts(TELEGRAM)
+    assert found["n26"] == "Not printed; see note 25 and Yezhov."
+    assert "Not printed" not in found["p1"]
+
+
+def test_list_items_land_on_their_own_ids() -> None:
+    found = texts(TELEGRAM)
+    assert found["i1"] == "first, the accused;"
+
+
+def test_the_lean_page_carries_filters_title_and_no_chrome() -> None:
+    page = search_page(read_tei(TELEGRAM), ["zinoviev", "yezhov"])
+    tree = lxml.html.fromstring(page.html)
+    filters = tree.xpath("//@data-pagefind-filter")
+    assert filters == ["document:d-003-henderson-telegram", "person:yezhov", "person:zinoviev"]
+    assert tree.xpath("//h1/@data-pagefind-meta") == ["title"]
+    assert tree.xpath("//p/@id")[:3] == ["h1", "n25", "p1"]
+    assert not tree.xpath("//nav | //header | //footer | //a")
+
+
+def test_source_text_stays_text_in_the_lean_page(tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(
+        TELEGRAM.read_text(encoding="utf-8").replace("The trial of", "The &lt;script&gt; trial of"),
+        encoding="utf-8",
+    )
+    page = search_page(read_tei(hostile), [])
+    assert b"<script>" not in page.html
+    assert "The <script> trial of" in lxml.html.fromstring(page.html).text_content()
+
+
+# --- the index ---
+
+
+def digest(folder: Path) -> str:
+    hashed = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        hashed.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return hashed.hexdigest()
+
+
+@needs_pagefind
+def test_the_index_is_byte_identical_from_run_to_run(tmp_path: Path) -> None:
+    pages = [search_page(read_tei(FIXTURES / n), []) for n in ("telegram.xml", "letter.xml")]
+    for run in ("a", "b"):
+        build_index(pages, tmp_path / run, "en")
+    assert digest(tmp_path / "a") == digest(tmp_path / "b")
+
+
+@needs_pagefind
+def test_a_large_edition_is_indexed_in_shards_the_search_page_merges(tmp_path: Path) -> None:
+    pages = [search_page(read_tei(FIXTURES / n), []) for n in ("telegram.xml", "letter.xml")]
+    index = build_index(pages, tmp_path, "en", shard_size=1)
+    assert index.bundles == ("pagefind/1/", "pagefind/2/")
+    assert [run.documents for run in index.runs] == [1, 1]
+    for bundle in index.bundles:
+        assert (tmp_path / bundle / "pagefind.js").is_file()
+        assert not (tmp_path / bundle / "pagefind-ui.js").exists()  # our own page, not theirs
+
+
+@needs_pagefind
+def test_the_site_has_a_search_page_over_its_bundles(tmp_path: Path) -> None:
+    render_site([TELEGRAM, FIXTURES / "persons.xml"], CONFIG, tmp_path, search=True)
+    page = lxml.html.fromstring((tmp_path / "search" / "index.html").read_bytes())
+    assert page.xpath("//*[@id='ed-search']/@data-bundles") == ["pagefind/1/"]
+    persons = page.xpath("//select[@id='ed-person']/option/@value")
+    assert persons == ["", "yezhov", "zinoviev"]  # those named in a document
+    assert page.xpath("//select[@id='ed-document']/option/@value") == ["", "d-003-henderson-telegram"]
+    assert (tmp_path / "pagefind" / "1" / "pagefind-entry.json").is_file()
+
+
+def test_without_search_the_search_page_says_there_is_no_index(tmp_path: Path) -> None:
+    render_site([TELEGRAM], CONFIG, tmp_path)
+    page = lxml.html.fromstring((tmp_path / "search" / "index.html").read_bytes())
+    assert page.xpath("//*[@id='ed-search']/@data-bundles") == [""]
+    assert not (tmp_path / "pagefind").exists()
+
+
+def test_filter_values_and_their_pages_are_put_in_a_stable_order() -> None:
+    from edition.render.search import _sorted_filter
+
+    # CBOR ["person", [["stalin", [1, 0]], ["kirov", [0]]]], in Pagefind's hash-map order
+    found = b"\x82fperson\x82\x82fstalin\x82\x01\x00\x82ekirov\x81\x00"
+    assert _sorted_filter(found) == b"\x82fperson\x82\x82ekirov\x81\x00\x82fstalin\x82\x00\x01"

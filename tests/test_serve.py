@@ -1,0 +1,85 @@
+"""``edition serve``: build, serve on loopback, rebuild on save; bounded, self-terminating tests."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from edition.pipeline import BuildOptions, build_edition
+from edition.serve import RELOAD_TAG, STATUS_PATH, Preview
+
+SOURCES = Path(__file__).parents[1] / "sources"
+ORLOV_TEXT = "texts/000_1f1a60356441ad05.txt"
+ORLOV_PAGE = "d-000-1f1a60356441ad05/index.html"
+TIMEOUT = 60.0  # seconds a test waits for a rebuild before it fails
+
+
+def fetch(address: str) -> str:
+    with urllib.request.urlopen(address, timeout=10) as answer:  # loopback only
+        return str(answer.read().decode("utf-8"))
+
+
+def wait_for(check: object, what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if check():  # type: ignore[operator]
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {TIMEOUT:.0f} s waiting for {what}")
+
+
+def test_serve_rebuilds_when_a_source_is_saved_and_the_page_changes(tmp_path: Path) -> None:
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    command = [sys.executable, "-m", "edition", "serve", str(sources), "--out", str(tmp_path / "out"),
+               "--port", "0", "--no-validate", "--no-search", "--jobs", "1"]  # fmt: skip
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        base = ""
+        deadline = time.monotonic() + TIMEOUT
+        while not base and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            base = found.group(1) if found else ""
+            assert line or process.poll() is None, "edition serve ended early"
+        assert base, "edition serve never said where it serves"
+        before = fetch(base + ORLOV_PAGE)
+        assert "Meanwhile, Mironov" in before
+        assert RELOAD_TAG in before  # served pages reload themselves
+        assert RELOAD_TAG not in (tmp_path / "out" / "site" / ORLOV_PAGE).read_text()  # files don't
+
+        text = sources / ORLOV_TEXT
+        text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
+                        encoding="utf-8")  # fmt: skip
+        wait_for(lambda: "Meanwhile (edited), Mironov" in fetch(base + ORLOV_PAGE), "the edited page")
+        # The status counts the build once it has finished (after the site is swapped in).
+        wait_for(lambda: '"build": 2' in fetch(base + STATUS_PATH.lstrip("/")), "the build count")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def test_a_failed_build_keeps_the_previous_site_and_reports_its_errors(tmp_path: Path) -> None:
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    out = tmp_path / "out"
+    options = BuildOptions(sources, out, validate=False, search=False, jobs=1)
+    preview = Preview(sources, out, lambda: build_edition(options).diagnostics, port=0)
+    base = preview.start()
+    try:
+        assert base.startswith("http://127.0.0.1:")
+        assert preview._server is not None and preview._server.server_address[0] == "127.0.0.1"
+        (sources / "edition.yaml").write_text("edition: [unclosed\n", encoding="utf-8")
+        preview.rebuild("edition.yaml changed")
+        assert preview.status.build == 1
+        assert any("edition.yaml" in line for line in preview.status.errors)
+        assert "Meanwhile, Mironov" in fetch(base + ORLOV_PAGE)  # the previous site, still served
+        assert "edition.yaml" in fetch(base + STATUS_PATH.lstrip("/"))
+    finally:
+        preview.stop()
