@@ -48,6 +48,9 @@ PREFIXES = {"head": "h", "p": "p", "item": "p"}
 
 # An id the lock mints, e.g. "p12": a prefix and a number.
 MINTED_ID = re.compile(r"(?P<prefix>[a-z]+)(?P<number>\d+)")
+# A document id as `document_id` makes it, e.g. "d-003-e5b59e6160513613"; it names a folder
+# of the site (a redirect page), so "../x", "/tmp/x" or "persons" must never pass.
+DOCUMENT_ID = re.compile(r"d-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,22 @@ def read_lock(path: Path, display: str) -> tuple[dict[str, list[Anchor]], list[D
     """The lock's anchors by document; a missing lock is an empty one."""
     if not path.exists():
         return {}, []
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        return {}, [error(display, 0, 0, f"cannot read the anchors lock: {why}", "anchors.read")]
     anchors: dict[str, list[Anchor]] = {}
     problems = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if len(fields) != 4 or not MINTED_ID.fullmatch(fields[1]):
+        if (
+            len(fields) != 4
+            or not DOCUMENT_ID.fullmatch(fields[0])
+            or not MINTED_ID.fullmatch(fields[1])
+        ):
             problems.append(
                 error(
                     display,

@@ -9,6 +9,7 @@ here: `edition.ids` does it afterwards, in one place.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from lxml import etree
@@ -157,10 +158,16 @@ class Encoder:
 
 def build_pb(encoder: Encoder, parent: etree._Element, a: Annotation) -> None:
     attrib = {"n": a.attr("n")}
-    marker = encoder.text[a.start : a.end]
+    # @rend is a list of tei_all's data.word, which no space separator may be part of:
+    # "[Page\u00a0302]" is kept as "[Page 302]" (a run of white space may change its kind).
+    marker = SEPARATOR.sub(" ", encoder.text[a.start : a.end])
     if marker != canonical_page_marker(attrib["n"]):
         attrib["rend"] = marker  # the source's own form of the marker, for the diplomatic reading
     sub(parent, "pb", attrib)
+
+
+# A space other than XML's own four, e.g. the NBSP in "[Page\u00a0302]".
+SEPARATOR = re.compile(r"[^\S\t\n\r ]")
 
 
 def canonical_page_marker(n: str) -> str:

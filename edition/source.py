@@ -114,6 +114,11 @@ def decode_source(data: bytes, path: str) -> tuple[Source, list[Diagnostic]]:
     ]
     if illegal:
         raise EditionError(illegal[:20])
+    if not nfc.strip():
+        diagnostics.append(
+            warning(path, 0, 0, "the text is empty; it is published as an empty document",
+                    "source.empty")
+        )
     return source, diagnostics
 
 
@@ -135,6 +140,8 @@ def _decode_legacy(data: bytes, exc: UnicodeDecodeError, path: str) -> tuple[str
     best = from_bytes(data, cp_isolation=PLAUSIBLE_LEGACY_ENCODINGS).best()
     if best is not None and "\x00" not in str(best):
         return str(best), best.encoding.replace("_", "-")
+    if b"\x00" in data[:4096]:  # no text encoding we read has NUL bytes: a binary file
+        _raise_binary(data.decode("latin-1"), path)
     head = data[: exc.start].decode("utf-8")
     line = head.count("\n") + 1
     col = exc.start - (head.rfind("\n") + 1) + 1
@@ -154,13 +161,17 @@ def _decode_legacy(data: bytes, exc: UnicodeDecodeError, path: str) -> tuple[str
 
 
 def _raise_binary(text: str, path: str) -> None:
+    """Refuse a file with NUL bytes near its start, naming the first (a stray one is found too)."""
+    at = text.index("\x00")
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
     raise EditionError(
         [
             error(
                 path,
-                0,
-                0,
-                "looks like a binary file (it contains NUL bytes), not text",
+                line,
+                col,
+                "contains a NUL byte (U+0000), so it looks like a binary file, not text",
                 "source.binary",
             )
         ]

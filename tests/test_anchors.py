@@ -111,6 +111,24 @@ def test_a_malformed_lock_line_is_a_located_error(tmp_path: Path) -> None:
     assert [(d.line, d.code) for d in problems] == [(2, "anchors.syntax")]
 
 
+def test_a_lock_line_whose_document_id_is_a_path_is_refused(tmp_path: Path) -> None:
+    # The document id names a redirect page's folder: it must not climb out of the site.
+    path = tmp_path / "anchors.lock"
+    lines = ["../../escaped\tp1\t->\tp2", "/tmp/abs\tp1\t->\tp2", "persons\tp1\t->\tp2",
+             "d-ok\tp1\t->\tp2"]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read, problems = read_lock(path, "sources/anchors.lock")
+    assert [(d.line, d.code) for d in problems] == [(n, "anchors.syntax") for n in (1, 2, 3)]
+    assert list(read) == ["d-ok"]
+
+
+def test_an_undecodable_lock_is_a_located_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "anchors.lock"
+    path.write_bytes(b"d-t\tp1\t\xff\xfe\n")
+    _, problems = read_lock(path, "sources/anchors.lock")
+    assert [(d.path, d.code) for d in problems] == [("sources/anchors.lock", "anchors.read")]
+
+
 def test_a_build_keeps_published_ids_resolving_in_tei_and_html(tmp_path: Path) -> None:
     from edition.pipeline import BuildOptions, build_edition
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,6 +97,17 @@ def test_a_variant_marker_is_kept_in_rend_for_the_reading() -> None:
     root = tei("Text [p. 12] more.")
     pb = root.find(".//tei:pb", NS)
     assert pb is not None and pb.get("rend") == "[p. 12]" and pb.get("n") == "12"
+
+
+def test_a_marker_with_a_no_break_space_is_valid_tei_and_reads_back(tei_schema: Path) -> None:
+    # @rend is a list of data.word, which may not hold U+00A0: it is kept as a space.
+    from edition.validate import validate_tree
+
+    root = tei("Before [Page\u00a0302] after.")
+    (pb,) = root.iter("{http://www.tei-c.org/ns/1.0}pb")
+    assert (pb.get("n"), pb.get("rend")) == ("302", None)
+    assert validate_tree(root, "sample") == []
+    assert "[Page 302]" in diplomatic_text(root)
 
 
 def test_roman_numbers_and_letter_suffixes_can_be_switched_off() -> None:

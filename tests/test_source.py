@@ -68,3 +68,10 @@ def test_control_character_is_a_located_error() -> None:
 def test_position_counts_lines_and_columns_from_one() -> None:
     source, _ = decode_source(b"ab\ncd\n\nef", "t.txt")
     assert [source.position(i) for i in (0, 1, 3, 7, 8)] == [(1, 1), (1, 2), (2, 1), (4, 1), (4, 2)]
+
+
+def test_a_nul_byte_is_refused_as_binary_at_its_place() -> None:
+    with pytest.raises(EditionError) as refused:
+        decode_source(b"line one\nab\x00c", "texts/x.txt")
+    (problem,) = refused.value.diagnostics
+    assert (problem.line, problem.col, problem.code) == (2, 3, "source.binary")
