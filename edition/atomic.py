@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -29,17 +30,30 @@ def staging_dir(target: Path) -> Path:
 
 def replace_dir(staged: Path, target: Path) -> None:
     """Put ``staged`` at ``target``; the old ``target`` is deleted once the new one is in place."""
-    recover(target)
-    if not target.exists():
-        os.rename(staged, target)
-        return
-    if _exchange(staged, target):
-        shutil.rmtree(staged)  # now holds the previous output
-        return
-    previous = target.with_name(f".{target.name}.previous")
-    os.rename(target, previous)
-    os.rename(staged, target)
-    shutil.rmtree(previous)
+    replace_dirs([(staged, target)])
+
+
+def replace_dirs(pairs: Sequence[tuple[Path, Path]]) -> None:
+    """Put each staged folder at its target, all swaps first and only then the deletions.
+
+    Folders published together (``tei/`` and ``site/``) are swapped back to back, so a
+    build killed in between the swaps is a matter of microseconds, not of deleting the
+    previous output's thousands of files.
+    """
+    old = []
+    for staged, target in pairs:
+        recover(target)
+        if not target.exists():
+            os.rename(staged, target)
+        elif _exchange(staged, target):
+            old.append(staged)  # now holds the previous output
+        else:
+            previous = target.with_name(f".{target.name}.previous")
+            os.rename(target, previous)
+            os.rename(staged, target)
+            old.append(previous)
+    for folder in old:
+        shutil.rmtree(folder)
 
 
 def recover(target: Path) -> None:

@@ -32,7 +32,7 @@ from edition.anchors import (
     read_lock,
     write_lock,
 )
-from edition.atomic import replace_dir, staging_dir
+from edition.atomic import replace_dirs, staging_dir
 from edition.cache import ConvertCache, cache_folder
 from edition.config import EditionConfig
 from edition.config_load import load_edition_config
@@ -228,6 +228,7 @@ def build_edition(
         check_document_keys(config, texts, display_path(options.sources / "edition.yaml"))
     )
     report.extend(check_reserved_names(texts, imported))
+    report.extend(check_places(options, [*texts, *imported]))
     lock = options.sources / "anchors.lock"
     published, found = read_lock(lock, display_path(lock))
     report.extend(found)
@@ -275,9 +276,8 @@ def build_edition(
         if site_stage is not None:
             shutil.rmtree(site_stage, ignore_errors=True)
         raise
-    replace_dir(tei_stage, tei_target)
-    if site_stage is not None:
-        replace_dir(site_stage, site_target)
+    # Both swapped in back to back, the old folders deleted after (edition.atomic).
+    replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
     # Lines of documents not built this time stay: their ids were published too.
     built = {doc.doc_id for doc in converted}
     kept = [a for doc, lines in published.items() if doc not in built for a in lines]
@@ -327,6 +327,37 @@ def check_reserved_names(texts: list[Path], imported: list[Path]) -> list[Diagno
         for path in [*texts, *imported]
         if path.stem in taken
     ]
+
+
+def check_places(options: BuildOptions, inputs: Sequence[Path]) -> list[Diagnostic]:
+    """Nothing from outside the sources is read, and the output replaces nothing of the editor's.
+
+    An input that is a link to a file outside the sources folder (a shared folder's
+    ``texts/notes.txt`` → ``~/.ssh/id_rsa``) would be published: refused. ``OUT/tei``
+    and ``OUT/site`` are replaced whole by a build, so neither may hold the sources
+    or be the sources' own ``tei/``; and ``OUT`` must be a folder.
+    """
+    problems = []
+    home = options.sources.resolve()
+    for path in inputs:
+        real = path.resolve()
+        if not real.is_relative_to(home):
+            shown = f"{display_path(path.parent)}/{path.name}"  # the link, not where it leads
+            problems.append(error(shown, 0, 0,
+                                  f"is a link to {real}, outside the sources folder; copy the "
+                                  "file in if it should be published", "build.outside"))  # fmt: skip
+    if not options.publish:
+        return problems
+    out = options.out.resolve()
+    if out.exists() and not out.is_dir():
+        problems.append(error(display_path(options.out), 0, 0,
+                              "the output folder is a file; choose another --out", "build.out"))  # fmt: skip
+    for target in (out / "tei", out / "site"):
+        if home.is_relative_to(target) or target == home / "tei" or target == home / "texts":
+            problems.append(error(display_path(target), 0, 0,
+                                  "a build replaces this folder whole, and it holds the sources; "
+                                  "choose an --out outside the sources", "build.out"))  # fmt: skip
+    return problems
 
 
 def _check_imported(paths: list[Path]) -> list[Diagnostic]:

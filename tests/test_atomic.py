@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from edition.atomic import recover, replace_dir, staging_dir
@@ -41,3 +42,26 @@ def test_stale_staging_folders_of_a_killed_build_are_removed(tmp_path: Path) -> 
     stale.mkdir()
     fresh = staging_dir(target)
     assert not stale.exists() and fresh.exists()
+
+
+def test_folders_published_together_are_swapped_before_any_is_deleted(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from edition.atomic import replace_dirs
+
+    tei, site = tmp_path / "tei", tmp_path / "site"
+    replace_dirs([(fill(staging_dir(tei), "old tei"), tei), (fill(staging_dir(site), "old"), site)])
+    swapped_when_deleting = []
+    rmtree = shutil.rmtree
+
+    def remove(folder: Path) -> None:
+        swapped_when_deleting.append(
+            [(p / "index.html").read_text(encoding="utf-8") for p in (tei, site)]
+        )
+        rmtree(folder)
+
+    pairs = [(fill(staging_dir(tei), "new tei"), tei), (fill(staging_dir(site), "new"), site)]
+    with mock.patch("edition.atomic.shutil.rmtree", side_effect=remove):
+        replace_dirs(pairs)
+    assert swapped_when_deleting == [["new tei", "new"]] * 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tei"]

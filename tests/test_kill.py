@@ -1,0 +1,110 @@
+"""A build killed (SIGKILL) at random points leaves the previous output whole, and the next build succeeds.
+
+`python -m edition build` runs in a child process on a FRUS-like edition big enough
+to take a few seconds; it is killed at seeded random moments spread over a build's
+duration (and near its end, where the output is swapped in). After each kill,
+``tei/`` and ``site/`` are together either the previous build's, byte for byte, or
+the new one's — never a mixture, never half-written — and the sources' anchors
+lock is either the old file or the new one. Then a build runs to its end and gives
+exactly what a build of the same sources elsewhere gives.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+from corpus import make_edition  # noqa: E402
+
+DOCUMENTS = 40
+KILLS = 5
+SEED = 1936
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+
+
+def build(sources: Path, out: Path) -> subprocess.Popen[bytes]:
+    """Start a build in its own process group (so a kill reaches its workers and Jing too)."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    command = [sys.executable, "-m", "edition", "build", str(sources), "--out", str(out),
+               "--no-cache", "--jobs", "1"]  # fmt: skip
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def finish(process: subprocess.Popen[bytes]) -> None:
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err.decode()
+
+
+def output(out: Path) -> dict[str, bytes]:
+    """What a reader sees: every file under tei/ and site/ (staging folders beside them aside)."""
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for folder in ("tei", "site")
+        for p in sorted((out / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def edit(sources: Path) -> None:
+    """A change that alters every kind of output: a text edited, one added, one removed."""
+    texts = sorted((sources / "texts").glob("*.txt"))
+    with texts[0].open("a", encoding="utf-8") as text:
+        text.write("\n\nA paragraph added by the editor, naming Yezhov.\n")
+    shutil.copyfile(texts[1], sources / "texts" / "added.txt")
+    texts[2].unlink()
+    (sources / "edition.yaml").write_text(
+        "edition:\n  title: Benchmark edition, second release\n  date: 2026-02-01\n",
+        encoding="utf-8",
+    )
+
+
+def test_a_killed_build_leaves_the_previous_output_whole(tmp_path: Path) -> None:
+    sources = make_edition(tmp_path / "src", DOCUMENTS, seed=SEED)
+    out = tmp_path / "out"
+    finish(build(sources, out))
+    previous = output(out)
+    lock = sources / "anchors.lock"
+    previous_lock = lock.read_bytes()
+
+    edit(sources)
+    reference = tmp_path / "reference"  # the same sources built elsewhere: the new output
+    shutil.copytree(sources, reference / "src")
+    started = time.monotonic()
+    finish(build(reference / "src", reference / "out"))
+    duration = time.monotonic() - started
+    expected = output(reference / "out")
+    assert expected != previous
+
+    rng = random.Random(SEED)
+    moments = sorted(rng.uniform(0.1, 1.0) * duration for _ in range(KILLS - 1))
+    moments.append(rng.uniform(0.9, 1.05) * duration)  # about when the output is swapped in
+    states = []
+    for moment in moments:
+        process = build(sources, out)
+        time.sleep(moment)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=60)
+        now = output(out)
+        assert now in (previous, expected), f"killed at {moment:.2f} s: a mixed or partial output"
+        assert lock.read_bytes() in (previous_lock, (reference / "src" / "anchors.lock").read_bytes())
+        states.append("previous" if now == previous else "new")
+
+    finish(build(sources, out))
+    assert output(out) == expected
+    assert sorted(p.name for p in out.iterdir()) == ["site", "tei"]  # stale staging cleaned up
+    assert "previous" in states, f"no kill landed before the swap: {states}"
