@@ -9,6 +9,7 @@ here: `edition.ids` does it afterwards, in one place.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 
@@ -45,6 +46,7 @@ class Encoder:
     def __init__(self, text: str, annotations: Sequence[Annotation]) -> None:
         self.text = text
         self.annotations = sorted(annotations, key=document_order)
+        self.starts = [a.start for a in self.annotations]
         consumed = [a.target for a in self.annotations if a.kind == "note" and a.target]
         self.consumed_targets = frozenset(consumed)
 
@@ -121,8 +123,11 @@ class Encoder:
         """Annotations inside ``[start, end)`` that no other one there contains."""
         result: list[Annotation] = []
         reach = start
-        for annotation in self.annotations:
-            if annotation.start < start or annotation.end > end or annotation is within:
+        # Annotations are in document order: only those starting in [start, end] can be inside.
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_right(self.starts, end)
+        for annotation in self.annotations[first:last]:
+            if annotation.end > end or annotation is within:
                 continue
             if result and annotation.start < reach:
                 continue  # nested inside the previous outermost annotation

@@ -9,6 +9,7 @@ report can say what was set aside.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 from edition.annotations import Annotation
@@ -24,12 +25,20 @@ def resolve(ranked: Iterable[tuple[int, Annotation]]) -> tuple[list[Annotation],
     """
     order = sorted(ranked, key=lambda pa: (-pa[0], pa[1].start, -pa[1].end, pa[1].kind))
     kept: list[Annotation] = []
+    by_start: list[tuple[int, int]] = []  # (start, index into kept), sorted: a look-up by place
+    longest = 0
     dropped: list[Annotation] = []
     for _, candidate in order:
-        if any(_conflict(candidate, other) for other in kept):
+        # Only a kept annotation that overlaps or touches the candidate can conflict with it,
+        # and such one starts no earlier than the longest kept span before it.
+        low = bisect.bisect_left(by_start, (candidate.start - longest, -1))
+        high = bisect.bisect_right(by_start, (candidate.end, len(kept)))
+        if any(_conflict(candidate, kept[i]) for _, i in by_start[low:high]):
             dropped.append(candidate)
-        else:
-            kept.append(candidate)
+            continue
+        bisect.insort(by_start, (candidate.start, len(kept)))
+        kept.append(candidate)
+        longest = max(longest, candidate.end - candidate.start)
     kept.sort(key=document_order)
     return kept, dropped
 

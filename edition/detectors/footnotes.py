@@ -24,6 +24,7 @@ the endnote block. Both are reported.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -369,7 +370,9 @@ def _plausible(digits: str, limit: int) -> bool:
 
 
 def _inside(offset: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in spans)
+    """Whether ``offset`` is in one of ``spans`` (sorted, not overlapping: regex matches, blocks)."""
+    index = bisect.bisect_right(spans, offset, key=lambda span: span[0]) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def split_worth(text: str, run_start: int, head: str, marker: str) -> float:
