@@ -66,7 +66,7 @@ def test_a_file_over_the_limit_is_refused_before_parsing(
         "raise it with EDITION_MAX_XML_BYTES=<bytes> if the file is trusted [xml.too-large]"
     ]
     monkeypatch.delenv("EDITION_MAX_XML_BYTES")
-    assert read_xml(big, "big.xml")[0] is not None  # the default is 50 MB
+    assert read_xml(big, "big.xml")[0] is not None  # the default is 256 MB
 
 
 def test_a_repeated_xml_id_is_named_as_the_rule_names_it() -> None:
