@@ -49,9 +49,10 @@ def main() -> None:
     import distributed
 
     from edition import cluster
+    from edition.config import release_date
     from edition.diagnostics import Diagnostics
     from edition.parallel import Job, Shared, convert_jobs
-    from edition.pipeline import BuildOptions, build_edition, configure, release_date
+    from edition.pipeline import BuildOptions, build_edition, configure
 
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
     work = Path(tempfile.mkdtemp(prefix="edition-cluster-", dir=base))

@@ -8,6 +8,8 @@ Each option is a typed field of a frozen dataclass with its meaning beside it;
 from __future__ import annotations
 
 import copyreg
+import datetime
+import os
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -100,3 +102,13 @@ class EditionConfig:
     def renames(self) -> dict[str, str]:
         """Each earlier file name (``formerly``) → the file name the document has now."""
         return {old: name for name, meta in self.documents.items() for old in meta.formerly}
+
+
+def release_date(config: EditionConfig) -> str:
+    """The release's date: from edition.yaml, else SOURCE_DATE_EPOCH, else none — never the clock."""
+    if config.date:
+        return config.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    return ""

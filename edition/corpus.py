@@ -19,6 +19,7 @@ from lxml import etree
 from edition import __version__
 from edition.config import EditionConfig
 from edition.encode import NSMAP, TEI_NS, XML_NS, sub, tei
+from edition.header import fill_publication
 from edition.safexml import read_xml
 
 CORPUS_FILE = "corpus.xml"
@@ -57,18 +58,7 @@ def _header(
         sub(title_stmt, "editor", text=editor.name)
     edition = sub(sub(file_desc, "editionStmt"), "edition", {"n": config.version})
     edition.text = f"Version {config.version}, encoded with edition {__version__}"
-    publication = sub(file_desc, "publicationStmt")
-    sub(publication, "publisher", text=config.publisher or config.title)
-    if config.base_url:
-        sub(publication, "idno", {"type": "URI"}, config.base_url)
-    availability = sub(publication, "availability")
-    if config.licence.name or config.licence.url:
-        attrib = {"target": config.licence.url} if config.licence.url else {}
-        sub(availability, "licence", attrib, config.licence.name or config.licence.url)
-    else:
-        sub(availability, "p", text="Licence not stated.")
-    if date:
-        sub(publication, "date", {"when": date}, date)
+    fill_publication(sub(file_desc, "publicationStmt"), config, config.base_url, config.licence, date)
     source = sub(file_desc, "sourceDesc")
     if listing:
         bibls = sub(source, "listBibl")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from edition import __version__
-from edition.config import DocumentMeta, EditionConfig
+from edition.config import DocumentMeta, EditionConfig, Licence
 from edition.encode import NSMAP, TEI_NS, XML_NS, sub, tei
 from edition.source import Source
 
@@ -82,18 +82,26 @@ def _title_stmt(
 def _publication_stmt(
     stmt: etree._Element, config: EditionConfig, meta: DocumentMeta, facts: HeaderFacts
 ) -> None:
+    fill_publication(stmt, config, facts.url, meta.licence or config.licence, facts.release_date)
+
+
+def fill_publication(stmt: etree._Element, config: EditionConfig, url: str, licence: Licence,
+                     date: str) -> None:
+    """A ``publicationStmt``'s content: publisher, permalink, licence (or its absence), date.
+
+    Shared by every TEI file the edition writes: documents, persons.xml, corpus.xml.
+    """
     sub(stmt, "publisher", text=config.publisher or config.title)
-    if facts.url:
-        sub(stmt, "idno", {"type": "URI"}, facts.url)
+    if url:
+        sub(stmt, "idno", {"type": "URI"}, url)
     availability = sub(stmt, "availability")
-    licence = meta.licence or config.licence
     if licence.name or licence.url:
         attrib = {"target": licence.url} if licence.url else {}
         sub(availability, "licence", attrib, licence.name or licence.url)
     else:
         sub(availability, "p", text="Licence not stated.")
-    if facts.release_date:
-        sub(stmt, "date", {"when": facts.release_date}, facts.release_date)
+    if date:
+        sub(stmt, "date", {"when": date}, date)
 
 
 def _source_desc(desc: etree._Element, meta: DocumentMeta, facts: HeaderFacts) -> None:

@@ -42,7 +42,8 @@ def package_edition(
 
     On any error nothing at ``bag`` changes.
     """
-    from edition.pipeline import BuildOptions, build_edition, display_path, release_date
+    from edition.config import release_date
+    from edition.pipeline import BuildOptions, build_edition, display_path
 
     stage = staging_dir(bag)
     try:

@@ -16,7 +16,7 @@ from lxml import etree
 from edition import __version__
 from edition.config import EditionConfig
 from edition.encode import NSMAP, TEI_NS, XML_NS, sub, tei
-from edition.header import ISO_DATE
+from edition.header import ISO_DATE, fill_publication
 from edition.persons import Personography, PersonRecord
 
 # The file name of the corpus personography beside the documents' TEI.
@@ -73,16 +73,7 @@ def personography_document(
     resp = sub(title_stmt, "respStmt", {f"{{{XML_NS}}}id": "auto"})
     sub(resp, "resp", text="automatic encoding")
     sub(resp, "name", text=f"edition {__version__}")
-    publication = sub(file_desc, "publicationStmt")
-    sub(publication, "publisher", text=config.publisher or config.title)
-    availability = sub(publication, "availability")
-    if config.licence.name or config.licence.url:
-        attrib = {"target": config.licence.url} if config.licence.url else {}
-        sub(availability, "licence", attrib, config.licence.name or config.licence.url)
-    else:
-        sub(availability, "p", text="Licence not stated.")
-    if release_date:
-        sub(publication, "date", {"when": release_date}, release_date)
+    fill_publication(sub(file_desc, "publicationStmt"), config, "", config.licence, release_date)
     source = sub(file_desc, "sourceDesc")
     sub(source, "p", text="The edition's register of persons (persons.yaml), compiled by its editors.")
     listing = stand_off(persons) if len(persons) else None

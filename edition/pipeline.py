@@ -15,9 +15,7 @@ Any error before phase 6 leaves the previous output untouched.
 
 from __future__ import annotations
 
-import datetime
 import difflib
-import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +32,7 @@ from edition.anchors import (
 )
 from edition.atomic import replace_dirs, staging_dir
 from edition.cache import ConvertCache, cache_folder
-from edition.config import EditionConfig
+from edition.config import EditionConfig, release_date
 from edition.config_load import load_edition_config
 from edition.convert import Converted
 from edition.corpus import CORPUS_FILE, corpus_document
@@ -76,16 +74,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-def release_date(config: EditionConfig) -> str:
-    """The release's date: from edition.yaml, else SOURCE_DATE_EPOCH, else none — never the clock."""
-    if config.date:
-        return config.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    return ""
 
 
 def configure(sources: Path, report: Diagnostics) -> tuple[EditionConfig, Registers]:

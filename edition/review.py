@@ -185,10 +185,11 @@ def review_edition(sources: Path) -> tuple[Review, list[Diagnostic]]:
     Raises `EditionError` when the configuration or a text has errors (as a build would).
     Returns the review and the warnings.
     """
+    from edition.config import release_date
     from edition.convert import convert_document
     from edition.detectors import default_detectors
     from edition.diagnostics import Diagnostics, EditionError
-    from edition.pipeline import configure, discover, display_path, release_date
+    from edition.pipeline import configure, discover, display_path
     from edition.source import read_source
 
     report = Diagnostics()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
 import importlib.resources
-import os
 import re
 import shutil
 from collections.abc import Callable, Sequence
@@ -16,7 +14,7 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from markupsafe import Markup
 
-from edition.config import EditionConfig, Release
+from edition.config import EditionConfig, Release, release_date
 from edition.render.citation import Citable, citation_html, json_ld, meta_tags
 from edition.render.html import RenderedText
 from edition.render.persons import (
@@ -132,16 +130,6 @@ def permalink(config: EditionConfig, path: str) -> str:
     if not WEB_URL.match(base):
         return ""
     return base.rstrip("/") + "/" + path
-
-
-def release_date(config: EditionConfig) -> str:
-    """The release's date: edition.yaml's, else SOURCE_DATE_EPOCH's — never the clock."""
-    if config.date:
-        return config.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    return ""
 
 
 def edition_citation(config: EditionConfig, date: str) -> str:
