@@ -13,6 +13,19 @@ SEEDS = TESTS / "fixtures" / "seeds"
 GOLDEN = TESTS / "golden"
 
 
+def published(out: Path) -> dict[str, bytes]:
+    """What a build publishes — every file under ``out/tei`` and ``out/site`` — by relative path.
+
+    Staging folders and caches beside them are left out: they are not output.
+    """
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for folder in ("tei", "site")
+        for p in sorted((out / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

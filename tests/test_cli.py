@@ -11,7 +11,7 @@ import pytest
 
 from edition.cli import main
 
-from .conftest import SEEDS
+from .conftest import SEEDS, published
 
 
 def make_sources(root: Path, texts: dict[str, bytes] | None = None, **yaml_files: str) -> Path:
@@ -53,14 +53,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path, capsys: pytest.CaptureFix
     snapshots = []
     for out in ("a", "b"):
         assert run(capsys, "build", str(sources), "--out", out)[0] == 0
-        snapshots.append(
-            {
-                p.relative_to(tmp_path / out): p.read_bytes()
-                for folder in ("tei", "site")
-                for p in sorted((tmp_path / out / folder).rglob("*"))
-                if p.is_file()
-            }
-        )
+        snapshots.append(published(tmp_path / out))
     assert snapshots[0] == snapshots[1]
 
 

@@ -19,20 +19,11 @@ from edition.cli import main
 from edition.diagnostics import EditionError
 from edition.pipeline import BuildOptions, build_edition
 
-from .conftest import SEEDS
+from .conftest import SEEDS, published
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
 
 pytestmark = pytest.mark.slow
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for folder in ("tei", "site")
-        for p in sorted((out / folder).rglob("*"))
-        if p.is_file()
-    }
 
 
 def make_sources(folder: Path, copies: int) -> Path:
@@ -53,7 +44,7 @@ def make_sources(folder: Path, copies: int) -> Path:
 def build(sources: Path, out: Path, scheduler: str = "") -> dict[str, bytes]:
     options = BuildOptions(sources, out, validate=False, cache=False, jobs=1, scheduler=scheduler)
     build_edition(options)
-    return snapshot(out)
+    return published(out)
 
 
 @pytest.fixture(scope="module")

@@ -9,16 +9,7 @@ import pytest
 
 from edition.pipeline import BuildOptions, build_edition
 
-from .conftest import SEEDS
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for folder in ("tei", "site")
-        for p in sorted((out / folder).rglob("*"))
-        if p.is_file()
-    }
+from .conftest import SEEDS, published
 
 
 @pytest.fixture
@@ -41,7 +32,7 @@ def sources(tmp_path: Path) -> Path:
 
 def build(sources: Path, out: Path, cache: bool = True, jobs: int = 1) -> dict[str, bytes]:
     build_edition(BuildOptions(sources, out, validate=False, cache=cache, jobs=jobs))
-    return snapshot(out)
+    return published(out)
 
 
 def test_a_warm_rebuild_equals_a_clean_build(sources: Path, tmp_path: Path) -> None:

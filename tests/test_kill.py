@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import published
+
 BENCH = Path(__file__).parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
@@ -49,16 +51,6 @@ def finish(process: subprocess.Popen[bytes]) -> None:
     assert process.returncode == 0, err.decode()
 
 
-def output(out: Path) -> dict[str, bytes]:
-    """What a reader sees: every file under tei/ and site/ (staging folders beside them aside)."""
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for folder in ("tei", "site")
-        for p in sorted((out / folder).rglob("*"))
-        if p.is_file()
-    }
-
-
 def edit(sources: Path) -> None:
     """A change that alters every kind of output: a text edited, one added, one removed."""
     texts = sorted((sources / "texts").glob("*.txt"))
@@ -76,7 +68,7 @@ def test_a_killed_build_leaves_the_previous_output_whole(tmp_path: Path) -> None
     sources = make_edition(tmp_path / "src", DOCUMENTS, seed=SEED)
     out = tmp_path / "out"
     finish(build(sources, out))
-    previous = output(out)
+    previous = published(out)
     lock = sources / "anchors.lock"
     previous_lock = lock.read_bytes()
 
@@ -86,7 +78,7 @@ def test_a_killed_build_leaves_the_previous_output_whole(tmp_path: Path) -> None
     started = time.monotonic()
     finish(build(reference / "src", reference / "out"))
     duration = time.monotonic() - started
-    expected = output(reference / "out")
+    expected = published(reference / "out")
     assert expected != previous
 
     rng = random.Random(SEED)
@@ -99,12 +91,12 @@ def test_a_killed_build_leaves_the_previous_output_whole(tmp_path: Path) -> None
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate(timeout=60)
-        now = output(out)
+        now = published(out)
         assert now in (previous, expected), f"killed at {moment:.2f} s: a mixed or partial output"
         assert lock.read_bytes() in (previous_lock, (reference / "src" / "anchors.lock").read_bytes())
         states.append("previous" if now == previous else "new")
 
     finish(build(sources, out))
-    assert output(out) == expected
+    assert published(out) == expected
     assert sorted(p.name for p in out.iterdir()) == ["site", "tei"]  # stale staging cleaned up
     assert "previous" in states, f"no kill landed before the swap: {states}"
