@@ -32,7 +32,7 @@ from lxml import etree
 
 from edition.diagnostics import Diagnostic, error
 from edition.encode import TEI_NS, tei
-from edition.ids import XML_ID, document_id
+from edition.ids import PREFIXES, XML_ID, document_id
 from edition.reading import plain_text
 
 LOCK_HEADER = (
@@ -42,9 +42,6 @@ LOCK_HEADER = (
 RETIRED = "->"
 SKETCH_CHARS = 80  # enough of a block's text to recognise it after a correction elsewhere
 SIMILAR = 0.6  # SequenceMatcher ratio above which an edited block keeps its old id
-
-# Which elements the lock names, and the prefix of their ids.
-PREFIXES = {"head": "h", "p": "p", "item": "p"}
 
 # An id the lock mints, e.g. "p12": a prefix and a number.
 MINTED_ID = re.compile(r"(?P<prefix>[a-z]+)(?P<number>\d+)")
@@ -129,7 +126,7 @@ def write_lock(path: Path, anchors: Iterable[Anchor]) -> None:
 def stabilize_ids(doc: str, body: etree._Element, previous: Sequence[Anchor]) -> list[Anchor]:
     """Give the body's headings and paragraphs their locked ids; return the document's new lock lines.
 
-    Runs after `edition.ids.assign_ids`, whose positional ids it overwrites; the
+    Page breaks and notes are `edition.ids`'s to name; the
     returned anchors include the retired ones, old and new.
     """
     blocks = [e for e in body.iter(f"{{{TEI_NS}}}*") if etree.QName(e).localname in PREFIXES]

@@ -1,11 +1,11 @@
 """Assign every identifier the edition publishes — document ids and the ids inside a document.
 
-Ids are anchors readers cite, so they are minted in this one module: documents
-``d-<slug of the file name>``; inside a document ``h1`` for headings, ``p1`` for
-paragraphs and list items, ``pb301`` for the page break to page 301, ``n26``
-for the note printed as 26 (``n26-2`` when 26 repeats). The stable-id registry
-(a lock file the editor commits) will slot in here, minting ids only for new
-elements.
+Ids are anchors readers cite. Documents are ``d-<slug of the file name>``. What
+the source prints a name for is named after it here: ``pb301`` for the page
+break to page 301, ``n26`` for the note printed as 26 (``n26-2`` when 26
+repeats). Headings and paragraphs (``h1``, ``p5``) have no printed name: their
+ids come from the anchors lock (`edition.anchors`), which keeps them stable
+across edits; `PREFIXES` says which elements those are.
 """
 
 from __future__ import annotations
@@ -39,21 +39,17 @@ def document_id(stem: str) -> str:
     return "d-" + (slug(stem) or hashlib.sha1(stem.encode("utf-8")).hexdigest()[:10])
 
 
-# Which elements get ids, and the prefix each id starts with.
+# The elements the anchors lock names (`edition.anchors`), and the prefix of their ids.
 PREFIXES = {"head": "h", "p": "p", "item": "p"}
 
 
 def assign_ids(body: etree._Element) -> None:
-    """Give every heading, paragraph, list item, page break and note in ``body`` an ``xml:id``."""
+    """Give every page break and note in ``body`` an ``xml:id`` after its printed number."""
     counters: Counter[str] = Counter()
     used: set[str] = set()
     for element in body.iter(f"{{{TEI_NS}}}*"):
         local = etree.QName(element).localname
-        if local in PREFIXES:
-            prefix = PREFIXES[local]
-            counters[prefix] += 1
-            base = f"{prefix}{counters[prefix]}"
-        elif local == "pb":
+        if local == "pb":
             base = "pb" + (slug(element.get("n", "")) or "")
         elif local == "note":
             base = "n" + slug(element.get("n", ""))
