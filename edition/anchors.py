@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -300,14 +300,14 @@ def document_redirects(
 
 def lost_anchors(
     published: Mapping[str, Sequence[Anchor]],
-    built: Mapping[str, bytes | None],
+    built: Mapping[str, Collection[str] | None],
     redirects: Mapping[str, object],
     display: str,
 ) -> list[Diagnostic]:
     """An error (``anchors.lost``) for every id the lock says was published that would not resolve.
 
-    ``built`` maps each document id built now to its TEI; an id resolves when that
-    TEI has it as an ``xml:id`` (a block or an alias anchor). ``None`` for a document
+    ``built`` maps each document id built now to the ``xml:id``s of its TEI (blocks and
+    alias anchors, `edition.ids.xml_ids`); an id resolves when it is among them. ``None`` for a document
     taken in as TEI (not checked: its ids are its author's). A document not built
     resolves when it has a redirect page.
     """
@@ -324,11 +324,9 @@ def lost_anchors(
                           "anchors.lost")
                 )  # fmt: skip
             continue
-        tei_bytes = built[doc]
-        if tei_bytes is None:
+        present = built[doc]
+        if present is None:
             continue
-        root = etree.fromstring(tei_bytes)
-        present = {e.get(XML_ID) for e in root.iter() if isinstance(e.tag, str) and e.get(XML_ID)}
         for anchor in sorted(lines, key=lambda a: (a.lock_line, _sort_key(a.id))):
             if anchor.id in present:
                 continue

@@ -15,6 +15,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from edition.parallel import Job, Outcome, Shared
@@ -66,6 +67,20 @@ class ConvertCache:
         digest.update(job.name.encode() + b"\0" + job.display.encode() + b"\0" + job.data)
         digest.update("\n".join(a.line() for a in job.anchors).encode())
         return digest.hexdigest()
+
+    def put_settled(self, job: Job, outcome: Outcome) -> str:
+        """File ``outcome`` also under the key of the next build, which reads the lock this one writes.
+
+        A first build reads no lock lines and writes the ids it minted; the second reads
+        them, and its key differs. Its conversion is the same — ids aligned with the very
+        lines they produced stay as they are (tested) — so it is stored now and the second
+        build converts nothing. Returns the key, for `prune` to keep.
+        """
+        if outcome.converted is None or outcome.converted.anchors == job.anchors:
+            return self.key(job)
+        key = self.key(replace(job, anchors=outcome.converted.anchors))
+        self.put(key, outcome)
+        return key
 
     def get(self, key: str) -> Outcome | None:
         try:

@@ -26,7 +26,7 @@ from edition.detectors import DetectionContext, Registered, Registers, ReviewIte
 from edition.diagnostics import Diagnostic
 from edition.encode import TEI_NS, Encoder
 from edition.header import HeaderFacts, build_header, tei_document
-from edition.ids import assign_ids, document_id
+from edition.ids import assign_ids, document_id, xml_ids
 from edition.personography import mentioned, stand_off
 from edition.reading import diplomatic_text, first_difference, plain_text
 from edition.resolve import resolve
@@ -44,6 +44,7 @@ class Converted:
     diagnostics: tuple[Diagnostic, ...]
     review: tuple[ReviewItem, ...] = ()  # what the detectors ask the editor to decide
     anchors: tuple[Anchor, ...] = ()  # the document's lines of the anchors lock, after this build
+    ids: frozenset[str] = frozenset()  # every xml:id in the TEI: what a citation can point at
 
 
 def convert_document(
@@ -100,9 +101,8 @@ def convert_document(
     named = mentioned(persons, (a.attr("ref") for a in kept if a.kind == "persName"))
     root = tei_document(doc_id, meta.language or config.language, header, body, stand_off(named))
     diagnostics.extend(check_lossless(source, root))
-    return Converted(
-        name, doc_id, serialize(root), tuple(diagnostics), tuple(review), tuple(locked)
-    )
+    return Converted(name, doc_id, serialize(root), tuple(diagnostics), tuple(review),
+                     tuple(locked), xml_ids(root))  # fmt: skip
 
 
 def check_lossless(source: Source, root: etree._Element) -> list[Diagnostic]:

@@ -64,3 +64,12 @@ def assign_ids(body: etree._Element) -> None:
             minted = f"{base}-{repeat}"
         used.add(minted)
         element.set(XML_ID, minted)
+
+
+def xml_ids(root: etree._Element) -> frozenset[str]:
+    """Every ``xml:id`` under ``root``: what a link into the document can point at."""
+    return frozenset(
+        value
+        for element in root.iter()
+        if isinstance(element.tag, str) and (value := element.get(XML_ID))
+    )

@@ -16,10 +16,12 @@ Any error before phase 6 leaves the previous output untouched.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edition.anchors import (
     Anchor,
@@ -31,7 +33,7 @@ from edition.anchors import (
     write_lock,
 )
 from edition.atomic import replace_dirs, staging_dir
-from edition.cache import ConvertCache, cache_folder
+from edition.cache import ConvertCache, cache_folder, code_fingerprint
 from edition.config import EditionConfig, release_date
 from edition.config_load import load_edition_config
 from edition.convert import Converted
@@ -43,8 +45,12 @@ from edition.ids import document_id
 from edition.parallel import Job, Outcome, Shared, convert_jobs
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
+from edition.schema import cache_dir
 from edition.serialize import serialize
 from edition.validate import check_files, parse_untrusted
+
+if TYPE_CHECKING:
+    from edition.render.memo import PageMemo
 
 
 @dataclass(frozen=True)
@@ -186,12 +192,14 @@ def convert_all(
         mapped = convert_on_cluster([jobs[i] for i in todo], shared, options.scheduler, workers)
     else:
         mapped = convert_jobs([jobs[i] for i in todo], shared, workers)
+    settled: set[str] = set()
     for index, outcome in zip(todo, mapped, strict=True):
         outcomes[index] = outcome
         if cache:
             cache.put(keys[index], outcome)
+            settled.add(cache.put_settled(jobs[index], outcome))
     if cache:
-        cache.prune(set(keys))
+        cache.prune({*keys, *settled})
     converted = []
     for done in outcomes:
         assert done is not None  # every miss was converted above
@@ -228,10 +236,10 @@ def build_edition(
     converted = convert_all(texts, config, registers, published, report, options)
     result = BuildResult(config, converted, imported)
     report.extend(_check_imported(imported))
-    built_tei: dict[str, bytes | None] = {document_id(p.stem): None for p in imported}
-    built_tei.update((doc.doc_id, doc.tei) for doc in converted)
-    redirects = document_redirects(published, renames, built_tei)
-    report.extend(lost_anchors(published, built_tei, redirects, display_path(lock)))
+    built_ids: dict[str, frozenset[str] | None] = {document_id(p.stem): None for p in imported}
+    built_ids.update((doc.doc_id, doc.ids) for doc in converted)
+    redirects = document_redirects(published, renames, built_ids)
+    report.extend(lost_anchors(published, built_ids, redirects, display_path(lock)))
     report.raise_if_errors()
     if not options.publish:
         result.diagnostics = list(report)
@@ -240,6 +248,7 @@ def build_edition(
     tei_target, site_target = options.out / "tei", options.out / "site"
     tei_stage = staging_dir(tei_target)
     site_stage = staging_dir(site_target) if options.site else None
+    memo: PageMemo | None = None
     try:
         tei_files = _write_tei(tei_stage, result)
         registered = _write_personography(tei_stage, config, registers)
@@ -257,8 +266,9 @@ def build_edition(
             progress("rendering the site")
             from edition.render import render_site  # the site is optional: load it only when built
 
+            memo = page_memo(options, config) if options.cache else None
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
-                                      search=options.search))  # fmt: skip
+                                      search=options.search, memo=memo))  # fmt: skip
     except BaseException:
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:
@@ -266,12 +276,32 @@ def build_edition(
         raise
     # Both swapped in back to back, the old folders deleted after (edition.atomic).
     replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
+    if memo is not None:
+        memo.save()  # only now: it describes the site just published
     # Lines of documents not built this time stay: their ids were published too.
     built = {doc.doc_id for doc in converted}
     kept = [a for doc, lines in published.items() if doc not in built for a in lines]
     write_lock(lock, [*kept, *(a for doc in converted for a in doc.anchors)])
     result.diagnostics = list(report)
     return result
+
+
+def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
+    """The memo of the pages published at ``OUT/site``, kept in the user's cache (`edition.render.memo`).
+
+    Its salt is what every page depends on: the code, the templates, the configuration.
+    """
+    from edition.render.memo import PageMemo
+    from edition.render.pages import template_dir
+
+    digest = hashlib.sha256(f"{code_fingerprint()}\0{config!r}\0{release_date(config)}".encode())
+    for path in sorted(template_dir().rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(template_dir()).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    site = (options.out / "site").resolve()
+    name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
+    return PageMemo(cache_dir() / "pages" / name, site, digest.hexdigest())
 
 
 def _write_tei(folder: Path, result: BuildResult) -> list[Path]:

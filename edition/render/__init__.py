@@ -27,11 +27,13 @@ reads from ``file://``)::
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
 from lxml import etree
 
 from edition.config import EditionConfig
@@ -39,13 +41,16 @@ from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, wa
 from edition.reading import diplomatic_text, normalized_text
 from edition.render import pages
 from edition.render.citation import bibtex, citation_text, csl_json
+from edition.render.digest import Digest, digest
 from edition.render.html import RenderContext, UnknownElement, render_body
-from edition.render.persons import Personography, find_mentions, person_href
-from edition.render.principles import gather, resp_labels
-from edition.render.search import index_documents
+from edition.render.memo import PageMemo
+from edition.render.persons import Personography, PersonRecord, person_href, persons_in
+from edition.render.principles import gather
+from edition.render.search import SearchPage, index_pages, search_page
 from edition.render.teiread import (
     NS,
     TEI_CORPUS,
+    DocumentInfo,
     TeiDocument,
     as_document,
     is_register,
@@ -66,6 +71,7 @@ def render_site(
     registers: Sequence[Path] | None = None,
     redirects: Mapping[str, tuple[str, Sequence[str]]] | None = None,
     search: bool = False,
+    memo: PageMemo | None = None,
 ) -> list[Diagnostic]:
     """Write the site for ``tei_files`` (in the edition's order) into the empty ``site_dir``.
 
@@ -82,56 +88,69 @@ def render_site(
     per kind with a count); raises `EditionError` carrying every file that is
     unreadable, not well-formed or not TEI, located ``file:line:col``. Same TEI in,
     byte-identical site out.
+
+    ``memo``: the previous build's pages (`edition.render.memo`); a document whose
+    page would come out the same is linked from there instead of rendered.
+
+    Two passes keep one tree in memory at a time: the first reads each file's
+    `Digest`, what the corpus-wide pages need; the second writes each document.
     """
     if registers is None:
         registers = _registers_beside(tei_files)
-    documents, register_roots = read_all([*tei_files, *registers])
+    documents, register_roots = read_all([*tei_files, *registers], memo)
     personography = Personography()
-    for root in register_roots:
-        personography.add_register(root, authoritative=True)
+    for register in register_roots:
+        personography.add_register(register, authoritative=True)
     for document in documents:
-        personography.add_register(document.root, authoritative=False)
-        personography.mentions.extend(find_mentions(document.info.id, _body(document)))
+        personography.add_persons(document.digest.persons, authoritative=False)
+        personography.mentions.extend(document.digest.mentions)
 
     env = pages.environment()
-    labels = {d.info.id: resp_labels(d.root) for d in documents}
     person_links = {pid: "../" + person_href(pid) for pid in personography.persons}
     person_words = {
         pid: ", ".join(w for w in (p.name, p.dates) if w)
         for pid, p in personography.persons.items()
     }
     unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
-    infos = [d.info for d in documents]
+    infos = [d.digest.info for d in documents]
+    search_pages: list[SearchPage] = []
     for index, document in enumerate(documents):
-        doc_id = document.info.id
-        citable = pages.document_citable(config, document.info)
-        context = RenderContext(
-            persons=person_links,
-            person_labels=person_words,
-            resp_labels=labels[doc_id],
-            permalink_base=citable.url,
-            citation=citation_text(replace(citable, url="")),
-        )
-        rendered = render_body(_body(document), context)
+        info = document.digest.info
         neighbours = (
             infos[index - 1] if index > 0 else None,
             infos[index + 1] if index + 1 < len(infos) else None,
         )
-        normalized = normalized_text(document.root)
-        pages.write_document(env, site_dir, config, document.info, rendered, neighbours,
-                             personography, citable,
-                             pages.document_description(document.info, normalized))  # fmt: skip
-        folder = site_dir / doc_id
-        shutil.copyfile(document.path, folder / f"{doc_id}.xml")
-        pages.write_text(folder / f"{doc_id}.json", csl_json(citable))
-        pages.write_text(folder / f"{doc_id}.bib", bibtex(citable))
-        pages.write_text(folder / f"{doc_id}-diplomatic.txt", diplomatic_text(document.root))
-        pages.write_text(folder / f"{doc_id}-normalized.txt", normalized)
-        for element in rendered.unknown:
+        named = persons_in(personography, document.digest.mentions)
+        key = ""
+        found: Sequence[UnknownElement] | None = None
+        if memo is not None:
+            linked = [personography.persons.get(pid) for pid in document.digest.refs]
+            key = memo.page_key(document.sha, neighbours, linked)
+            record = memo.reuse(info.id, key, site_dir)
+            found = record.unknown if record is not None else None
+        root: etree._Element | None = None
+        if found is None or search:
+            root = parse_tei(document.path)
+        if found is None:
+            assert root is not None
+            context = RenderContext(
+                persons={pid: person_links[pid] for pid in document.digest.refs if pid in person_links},
+                person_labels={pid: person_words[pid] for pid in document.digest.refs if pid in person_words},
+                resp_labels=dict(document.digest.labels),
+            )
+            found = _write_document(env, site_dir, config, document.path, info, root, context,
+                                    neighbours, named)  # fmt: skip
+            if memo is not None:
+                memo.record(info.id, document.sha, document.digest, key, site_dir, found)
+        if search:
+            assert root is not None
+            person_ids = sorted({m.person_id for m in document.digest.mentions} & personography.persons.keys())
+            search_pages.append(search_page(TeiDocument(document.path, info, root), person_ids))
+        for element in found:
             unknown.setdefault(element.name, []).append((document.path, element))
     pages.write_index(env, site_dir, config, infos)
     pages.write_persons(env, site_dir, config, infos, personography)
-    principles = gather([(d.info.title, d.root, labels[d.info.id]) for d in documents])
+    principles = gather([(d.digest.info.title, d.digest.declared) for d in documents])
     pages.write_principles(env, site_dir, config, principles)
     pages.write_releases(env, site_dir, config)
     present = {info.id for info in infos}
@@ -140,7 +159,8 @@ def render_site(
             pages.write_redirect(env, site_dir, config, old, new if new in present else "", ids)
     pages.write_assets(site_dir)
     warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
-    bundles = index_documents(documents, personography, site_dir, config, warnings) if search else ()
+    where = str(documents[0].path) if documents else ""
+    bundles = index_pages(search_pages, site_dir, config, warnings, where) if search else ()
     pages.write_search(env, site_dir, config, bundles, infos, personography)
     # Without a base_url (a draft) there is no sitemap: it needs absolute addresses.
     pages.write_discovery(site_dir, config, infos, sorted(personography.persons))
@@ -148,24 +168,60 @@ def render_site(
     return warnings
 
 
+def _write_document(
+    env: jinja2.Environment,
+    site_dir: Path,
+    config: EditionConfig,
+    path: Path,
+    info: DocumentInfo,
+    root: etree._Element,
+    context: RenderContext,
+    neighbours: tuple[DocumentInfo | None, DocumentInfo | None],
+    named: Sequence[PersonRecord],
+) -> tuple[UnknownElement, ...]:
+    """Write a document's folder: its page, TEI, citations and plain texts."""
+    citable = pages.document_citable(config, info)
+    context = replace(context, permalink_base=citable.url,
+                      citation=citation_text(replace(citable, url="")))  # fmt: skip
+    body = root.find("tei:text/tei:body", NS)
+    assert body is not None  # as_document refuses a TEI without one
+    rendered = render_body(body, context)
+    normalized = normalized_text(root)
+    pages.write_document(env, site_dir, config, info, rendered, neighbours, named, citable,
+                         pages.document_description(info, normalized))  # fmt: skip
+    folder = site_dir / info.id
+    shutil.copyfile(path, folder / f"{info.id}.xml")
+    pages.write_text(folder / f"{info.id}.json", csl_json(citable))
+    pages.write_text(folder / f"{info.id}.bib", bibtex(citable))
+    pages.write_text(folder / f"{info.id}-diplomatic.txt", diplomatic_text(root))
+    pages.write_text(folder / f"{info.id}-normalized.txt", normalized)
+    return rendered.unknown
+
+
 def _registers_beside(tei_files: Sequence[Path]) -> list[Path]:
     folders = dict.fromkeys(path.parent for path in tei_files)
     return [f / REGISTER_FILE for f in folders if (f / REGISTER_FILE).is_file()]
 
 
-def _body(document: TeiDocument) -> etree._Element:
-    body = document.root.find("tei:text/tei:body", NS)
-    assert body is not None  # as_document refuses a TEI without one
-    return body
+@dataclass(frozen=True)
+class ReadDocument:
+    """A TEI document as the first pass leaves it: where it is, its bytes' hash, its digest."""
+
+    path: Path
+    sha: str
+    digest: Digest
 
 
-def read_all(paths: Sequence[Path]) -> tuple[list[TeiDocument], list[etree._Element]]:
-    """Parse every file into documents and registers, collecting all errors before raising.
+def read_all(
+    paths: Sequence[Path], memo: PageMemo | None = None
+) -> tuple[list[ReadDocument], list[etree._Element]]:
+    """Read every file into document digests and register trees, collecting all errors first.
 
-    Document ids must be unique; a path given twice is read once.
+    Document ids must be unique; a path given twice is read once. A document whose
+    bytes ``memo`` has seen is not parsed: its digest is the one remembered.
     """
     problems = Diagnostics()
-    documents: list[TeiDocument] = []
+    documents: list[ReadDocument] = []
     registers: list[etree._Element] = []
     first_with_id: dict[str, Path] = {}
     seen: set[Path] = set()
@@ -174,22 +230,31 @@ def read_all(paths: Sequence[Path]) -> tuple[list[TeiDocument], list[etree._Elem
             continue
         seen.add(path.resolve())
         try:
-            root = parse_tei(path)
-            if root.tag == TEI_CORPUS:  # tei/corpus.xml lists the documents given beside it
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            sha = ""  # parse_tei reports it, located
+        known = memo.digests.get(sha) if memo is not None and sha else None
+        if known is not None:
+            read = ReadDocument(path, sha, known)
+        else:
+            try:
+                root = parse_tei(path)
+                if root.tag == TEI_CORPUS:  # tei/corpus.xml lists the documents given beside it
+                    continue
+                if is_register(root):
+                    registers.append(root)
+                    continue
+                document = as_document(path, root)
+            except EditionError as exc:
+                problems.extend(exc.diagnostics)
                 continue
-            if is_register(root):
-                registers.append(root)
-                continue
-            document = as_document(path, root)
-        except EditionError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        doc_id = document.info.id
+            read = ReadDocument(path, sha, digest(document.info, root))
+        doc_id = read.digest.info.id
         if doc_id in first_with_id:
             problems.add(
                 error(
                     str(path),
-                    source_line(document.root),
+                    source_line(parse_tei(path)),
                     0,
                     f"document id {doc_id!r} is already the id of {first_with_id[doc_id]}",
                     "render.tei.duplicate-document-id",
@@ -197,7 +262,7 @@ def read_all(paths: Sequence[Path]) -> tuple[list[TeiDocument], list[etree._Elem
             )
             continue
         first_with_id[doc_id] = path
-        documents.append(document)
+        documents.append(read)
     problems.raise_if_errors()
     return documents, registers
 
@@ -217,13 +282,13 @@ def _unknown_warning(name: str, found: list[tuple[Path, UnknownElement]]) -> Dia
 
 
 def _unknown_persons(
-    documents: Sequence[TeiDocument], personography: Personography
+    documents: Sequence[ReadDocument], personography: Personography
 ) -> list[Diagnostic]:
     """One warning for all names whose ``@ref`` names no person of any register."""
     missing = [m for m in personography.mentions if m.person_id not in personography.persons]
     if not missing:
         return []
-    paths = {d.info.id: d.path for d in documents}
+    paths = {d.digest.info.id: d.path for d in documents}
     ids = sorted({m.person_id for m in missing})
     first = missing[0]
     shown = ", ".join(repr(i) for i in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")

@@ -487,6 +487,15 @@ def render_name(r: _Renderer, el: etree._Element, out: Html) -> Html:
     return made
 
 
+def name_refs(body: etree._Element) -> list[str]:
+    """The person ids the names of ``body`` point at, in order: what its page links."""
+    return [
+        person
+        for el in body.iter(f"{{{TEI_NS}}}persName", f"{{{TEI_NS}}}rs")
+        for person in _ref_ids(_name_pointer(el))
+    ]
+
+
 def _name_pointer(el: etree._Element) -> str:
     """Who a name names: ``@ref``, else ``@corresp`` (FRUS: ``persName corresp="#p_HLW1"``)."""
     return el.get("ref") or el.get("corresp") or ""

@@ -24,7 +24,6 @@ from edition.render.persons import (
     count_by_document,
     mentions_svg,
     person_href,
-    persons_in,
     sort_key,
 )
 from edition.render.principles import Principles
@@ -188,7 +187,7 @@ def write_document(
     info: DocumentInfo,
     rendered: RenderedText,
     neighbours: tuple[DocumentInfo | None, DocumentInfo | None],
-    personography: Personography,
+    persons: Sequence[PersonRecord],
     citable: Citable | None = None,
     description: str = "",
 ) -> None:
@@ -212,7 +211,7 @@ def write_document(
         licence_url=licence_url if WEB_URL.match(licence_url) else "",
         previous=(previous, "../" + document_href(previous.id)) if previous else None,
         following=(following, "../" + document_href(following.id)) if following else None,
-        persons=[(p, "../" + person_href(p.id)) for p in persons_in(personography, info.id)],
+        persons=[(p, "../" + person_href(p.id)) for p in persons],
         permalink=url,
         citation=citation_html(citable),
         meta_tags=meta_tags(citable),
@@ -310,8 +309,9 @@ def write_persons(
     by_id = {info.id: info for info in documents}
     titles = [(info.id, info.title) for info in documents]
     rows = []
+    by_person = personography.mentions_by_person()
     for person in people:
-        mentions = personography.mentions_of(person.id)
+        mentions = by_person.get(person.id, [])
         rows.append((person, f"{quote(person.id)}/index.html", len(mentions),
                      len({m.doc_id for m in mentions})))  # fmt: skip
         _write_person(env, folder, config, person, mentions, by_id, titles)
@@ -335,8 +335,11 @@ def _write_person(
     titles: list[tuple[str, str]],
 ) -> None:
     groups: list[MentionGroup] = []
+    by_document: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_document.setdefault(mention.doc_id, []).append(mention)
     for doc_id, _ in titles:
-        found = [m for m in mentions if m.doc_id == doc_id]
+        found = by_document.get(doc_id)
         if not found:
             continue
         page = "../../" + document_href(doc_id)

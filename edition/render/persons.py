@@ -110,9 +110,19 @@ class Personography:
     def mentions_of(self, person_id: str) -> list[Mention]:
         return [m for m in self.mentions if m.person_id == person_id]
 
+    def mentions_by_person(self) -> dict[str, list[Mention]]:
+        """Every person's mentions, in edition order, gathered in one pass."""
+        found: dict[str, list[Mention]] = {}
+        for mention in self.mentions:
+            found.setdefault(mention.person_id, []).append(mention)
+        return found
+
     def add_register(self, root: etree._Element, *, authoritative: bool) -> None:
         """Take in the ``listPerson`` entries of a TEI root; ``authoritative`` ones win."""
-        for person in read_persons(root):
+        self.add_persons(read_persons(root), authoritative=authoritative)
+
+    def add_persons(self, records: Iterable[PersonRecord], *, authoritative: bool) -> None:
+        for person in records:
             known = self.persons.get(person.id)
             if known is None:
                 self.persons[person.id] = person
@@ -348,13 +358,10 @@ def count_by_document(
     return [(title, counts[doc_id]) for doc_id, title in documents if doc_id in counts]
 
 
-def persons_in(personography: Personography, doc_id: str) -> list[PersonRecord]:
-    """The register entries a document mentions, in order of first mention."""
-    seen: dict[str, PersonRecord] = {}
-    for mention in personography.mentions:
-        if mention.doc_id == doc_id and mention.person_id in personography.persons:
-            seen.setdefault(mention.person_id, personography.persons[mention.person_id])
-    return list(seen.values())
+def persons_in(personography: Personography, mentions: Iterable[Mention]) -> list[PersonRecord]:
+    """The register entries a document's ``mentions`` name, in order of first mention."""
+    named = dict.fromkeys(m.person_id for m in mentions if m.person_id in personography.persons)
+    return [personography.persons[person_id] for person_id in named]
 
 
 def sort_key(person: PersonRecord) -> tuple[str, str]:

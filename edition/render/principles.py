@@ -89,50 +89,69 @@ def resp_labels(root: etree._Element) -> dict[str, str]:
     return labels
 
 
-def gather(documents: Sequence[tuple[str, etree._Element, Mapping[str, str]]]) -> Principles:
-    """The principles of an edition from ``(title, root, resp labels)`` for each document."""
+@dataclass(frozen=True)
+class Declared:
+    """What one document contributes to the principles page: its words and its interventions."""
+
+    said: tuple[tuple[str, str], ...]  # (editorialDecl section, paragraph text)
+    interventions: tuple[tuple[tuple[str, str, str], str], ...]  # ((kind, who, cert), example)
+    responsible: tuple[tuple[str, str], ...]  # (resp token, who that is), first label wins
+
+
+def declared(root: etree._Element, labels: Mapping[str, str]) -> Declared:
+    """One document's editorialDecl paragraphs and interventions; ``labels`` from `resp_labels`."""
+    said: list[tuple[str, str]] = []
+    decl = root.find("tei:teiHeader/tei:encodingDesc/tei:editorialDecl", NS)
+    if decl is not None:
+        for section in decl:
+            if not isinstance(section.tag, str):
+                continue
+            name = etree.QName(section).localname
+            for p in section.findall("tei:p", NS) or [section]:
+                text = reading_text(p)
+                if text:
+                    said.append((name, text))
+    found: list[tuple[tuple[str, str, str], str]] = []
+    responsible: dict[str, str] = {}
+    body = root.find("tei:text/tei:body", NS)
+    for kind, element, example in _interventions(body) if body is not None else ():
+        resp_token = next(
+            (e.get("resp") for e in element if e is not None and e.get("resp")), ""
+        ) or ""
+        cert = next((e.get("cert") for e in element if e is not None and e.get("cert")), "")
+        who = ", ".join(labels.get(t, t.lstrip("#")) for t in resp_token.split())
+        for token in resp_token.split():
+            responsible.setdefault(token, labels.get(token, token.lstrip("#")))
+        found.append(((kind, who or "not stated", cert or "unknown"), example))
+    return Declared(tuple(said), tuple(found), tuple(responsible.items()))
+
+
+def gather(documents: Sequence[tuple[str, Declared]]) -> Principles:
+    """The principles of an edition from ``(title, what it declared)`` for each document."""
     said: dict[str, dict[str, list[str]]] = {}
     counts: Counter[tuple[str, str, str]] = Counter()
     examples: dict[tuple[str, str, str], list[str]] = {}
     responsible: dict[str, str] = {}
-    for title, root, doc_labels in documents:
-        decl = root.find("tei:teiHeader/tei:encodingDesc/tei:editorialDecl", NS)
-        if decl is not None:
-            for section in decl:
-                if not isinstance(section.tag, str):
-                    continue
-                name = etree.QName(section).localname
-                paragraphs = section.findall("tei:p", NS) or [section]
-                for p in paragraphs:
-                    text = reading_text(p)
-                    if text:
-                        said.setdefault(name, {}).setdefault(text, []).append(title)
-        body = root.find("tei:text/tei:body", NS)
-        if body is None:
-            continue
-        for kind, element, example in _interventions(body):
-            resp_token = next(
-                (e.get("resp") for e in element if e is not None and e.get("resp")), ""
-            ) or ""
-            cert = next((e.get("cert") for e in element if e is not None and e.get("cert")), "")
-            who = ", ".join(doc_labels.get(t, t.lstrip("#")) for t in resp_token.split())
-            for token in resp_token.split():
-                responsible.setdefault(token, doc_labels.get(token, token.lstrip("#")))
-            key = (kind, who or "not stated", cert or "unknown")
+    for title, document in documents:
+        for name, text in document.said:
+            said.setdefault(name, {}).setdefault(text, []).append(title)
+        for key, example in document.interventions:
             counts[key] += 1
             found = examples.setdefault(key, [])
             if example and example not in found and len(found) < 3:
                 found.append(example)
+        for token, label in document.responsible:
+            responsible.setdefault(token, label)
     everyone = len(documents)
     sections: list[tuple[str, tuple[DeclParagraph, ...]]] = []
     for name in [*SECTIONS, *sorted(set(said) - set(SECTIONS))]:
         if name not in said:
             continue
-        declared = tuple(
+        paragraphs = tuple(
             DeclParagraph(text, () if len(titles) == everyone else tuple(dict.fromkeys(titles)))
             for text, titles in said[name].items()
         )
-        sections.append((SECTIONS.get(name, name), declared))
+        sections.append((SECTIONS.get(name, name), paragraphs))
     kinds = list(KINDS)
     interventions = tuple(
         InterventionCount(kind, KINDS[kind], who, cert, n, tuple(examples[(kind, who, cert)]))

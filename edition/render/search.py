@@ -32,7 +32,6 @@ from lxml import etree
 
 from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic, EditionError, error, warning
-from edition.render.persons import Personography
 from edition.render.teiread import NS, TEI_NS, XML_ID, TeiDocument, normalize_space
 
 SEARCH_FOLDER = "pagefind"  # site/pagefind/1/, site/pagefind/2/, … one bundle per shard
@@ -389,27 +388,19 @@ def unavailable_warning(where: str) -> Diagnostic:
     )
 
 
-def index_documents(
-    documents: Sequence[TeiDocument],
-    personography: Personography,
-    site_dir: Path,
-    config: EditionConfig,
-    warnings: list[Diagnostic],
-) -> tuple[str, ...]:
-    """Index every document's reading text into ``site_dir``; return the bundles written.
+def index_pages(
+    pages: Sequence[SearchPage], site_dir: Path, config: EditionConfig, warnings: list[Diagnostic],
+    where: str,
+) -> tuple[str, ...]:  # fmt: skip
+    """Index the documents' search pages (`search_page`) into ``site_dir``; return the bundles.
 
-    Without a Pagefind binary there is no index: one warning, and no bundles.
+    Without a Pagefind binary there is no index: one warning (located at ``where``), no bundles.
     """
-    if not documents:
+    if not pages:
         return ()
-    named: dict[str, set[str]] = {}
-    for mention in personography.mentions:
-        if mention.person_id in personography.persons:
-            named.setdefault(mention.doc_id, set()).add(mention.person_id)
-    pages = [search_page(d, sorted(named.get(d.info.id, ()))) for d in documents]
     try:
         index = build_index(pages, site_dir, config.language)
     except FileNotFoundError:
-        warnings.append(unavailable_warning(str(documents[0].path)))
+        warnings.append(unavailable_warning(where))
         return ()
     return index.bundles
