@@ -45,6 +45,7 @@ from edition.ids import document_id
 from edition.parallel import Job, Outcome, Shared, convert_jobs
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
+from edition.rulememo import RuleMemo
 from edition.schema import cache_dir
 from edition.serialize import serialize
 from edition.validate import check_files, parse_untrusted
@@ -248,7 +249,7 @@ def build_edition(
     tei_target, site_target = options.out / "tei", options.out / "site"
     tei_stage = staging_dir(tei_target)
     site_stage = staging_dir(site_target) if options.site else None
-    memo: PageMemo | None = None
+    pages: PageMemo | None = None
     try:
         tei_files = _write_tei(tei_stage, result)
         registered = _write_personography(tei_stage, config, registers)
@@ -260,15 +261,18 @@ def build_edition(
             progress(f"validating {len(checked)} TEI files against tei_all")
             shown = {path: display_path(tei_target / path.name) for path in checked}
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
-            report.extend(check_files(checked, lambda p: shown[p], as_is=theirs))
+            memo = _rule_memo(options) if options.cache else None
+            report.extend(check_files(checked, lambda p: shown[p], as_is=theirs, memo=memo))
+            if memo is not None:
+                memo.save()  # its entries are keyed by content: right whether or not this build publishes
             report.raise_if_errors()
         if site_stage is not None:
             progress("rendering the site")
             from edition.render import render_site  # the site is optional: load it only when built
 
-            memo = page_memo(options, config) if options.cache else None
+            pages = page_memo(options, config) if options.cache else None
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
-                                      search=options.search, memo=memo))  # fmt: skip
+                                      search=options.search, memo=pages))  # fmt: skip
     except BaseException:
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:
@@ -276,8 +280,8 @@ def build_edition(
         raise
     # Both swapped in back to back, the old folders deleted after (edition.atomic).
     replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
-    if memo is not None:
-        memo.save()  # only now: it describes the site just published
+    if pages is not None:
+        pages.save()  # only now: it describes the site just published
     # Lines of documents not built this time stay: their ids were published too.
     built = {doc.doc_id for doc in converted}
     kept = [a for doc, lines in published.items() if doc not in built for a in lines]
@@ -302,6 +306,12 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
     site = (options.out / "site").resolve()
     name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
     return PageMemo(cache_dir() / "pages" / name, site, digest.hexdigest())
+
+
+def _rule_memo(options: BuildOptions) -> RuleMemo:
+    """The rules' results of the TEI published at ``OUT/tei`` (`edition.rulememo`)."""
+    name = hashlib.sha256(str((options.out / "tei").resolve()).encode()).hexdigest()[:16]
+    return RuleMemo(cache_dir() / "rules" / name, code_fingerprint())
 
 
 def _write_tei(folder: Path, result: BuildResult) -> list[Path]:

@@ -75,6 +75,18 @@ def check_tree(
     return sorted(problems, key=lambda d: (d.line, d.code, d.message))
 
 
+def consulted_files(root: etree._Element, context: Context) -> set[str]:
+    """The files whose ids the rules over ``root`` may read: those its pointers name, and the register."""
+    names = {context.register}
+    for element in _elements(root):
+        for attribute in POINTER_ATTRIBUTES:
+            for token in (element.get(attribute) or "").split():
+                file_part = token.partition("#")[0]
+                if file_part and not (URI_SCHEME.match(token) or "(" in token):
+                    names.add(file_part)
+    return names
+
+
 def _elements(root: etree._Element) -> Iterator[etree._Element]:
     return (e for e in root.iter() if isinstance(e.tag, str))
 

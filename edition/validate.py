@@ -23,6 +23,7 @@ from lxml import etree
 
 from edition import rules
 from edition.diagnostics import Diagnostic, Severity, error
+from edition.rulememo import RuleMemo
 from edition.safexml import read_xml, safe_parser
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
 
@@ -95,6 +96,7 @@ def check_files(
     *,
     schema: bool = True,
     as_is: Collection[Path] = (),
+    memo: RuleMemo | None = None,
 ) -> list[Diagnostic]:
     """Everything `edition validate` checks: safe parsing, tei_all (unless not ``schema``), rules.
 
@@ -103,19 +105,41 @@ def check_files(
     ``as_is`` are files imported from elsewhere and published as they are (a FRUS
     document with its ``frus:`` markup): their schema and rule problems are reported
     as warnings; a file that is unsafe or not well-formed is an error all the same.
+    ``memo``: the rules' results of files seen before (`edition.rulememo`); a file it
+    knows is neither parsed nor checked again unless a file it points into changed.
     """
     trees: dict[Path, etree._ElementTree] = {}
+    ids: dict[Path, frozenset[str]] = {}
+    shas: dict[Path, str] = {}
     problems: list[Diagnostic] = []
     for path in paths:
+        if memo is not None:
+            shas[path] = _sha(path)
+            known = memo.ids(shas[path], display(path))
+            if known is not None:  # parsed safely and well-formed when it was checked
+                ids[path] = known
+                continue
         tree, found = parse_untrusted(path, display(path))
         problems.extend(found)
         if tree is not None:
             trees[path] = tree
-    if schema and trees:
-        problems.extend(validate_files(list(trees), display))
-    context = rules.Context({path.name: rules.element_ids(t.getroot()) for path, t in trees.items()})
-    for path, tree in trees.items():
-        problems.extend(rules.check_tree(tree.getroot(), display(path), context))
+            ids[path] = rules.element_ids(tree.getroot())
+    if schema and ids:
+        problems.extend(validate_files(list(ids), display))
+    files = {path.name: found for path, found in ids.items()}
+    context = rules.Context(files)
+    for path in ids:
+        shown = display(path)
+        remembered = memo.diagnostics(shas[path], shown, files) if memo is not None else None
+        if remembered is not None:
+            problems.extend(remembered)
+            continue
+        tree = trees.get(path) or etree.parse(str(path), safe_parser())
+        found = rules.check_tree(tree.getroot(), shown, context)
+        problems.extend(found)
+        if memo is not None:
+            consulted = rules.consulted_files(tree.getroot(), context)
+            memo.remember(shas[path], shown, ids[path], found, consulted, files)
     order = {display(path): index for index, path in enumerate(paths)}
     theirs = {display(path) for path in as_is}
     problems = [
@@ -199,6 +223,10 @@ def _jing_jar() -> str | None:
 
 def _shorten(message: str) -> str:
     return message if len(message) <= MESSAGE_LIMIT else message[:MESSAGE_LIMIT] + " …"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class _ValidCache:
