@@ -15,6 +15,7 @@ from pathlib import Path
 
 from edition import __version__
 from edition.diagnostics import Diagnostic, EditionError, format_report
+from edition.progress import Bars
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
@@ -193,7 +194,7 @@ def _build(args: argparse.Namespace) -> list[Diagnostic]:
     options = BuildOptions(args.sources, args.out, site=args.site, validate=not args.no_validate,
                            jobs=args.jobs, cache=not args.no_cache, search=not args.no_search,
                            scheduler=args.scheduler)  # fmt: skip
-    result = build_edition(options, progress=_progress)
+    result = build_edition(options, progress=Bars())
     what = "tei/ and site/" if args.site else "tei/"
     print(
         f"edition: built {len(result.converted) + len(result.imported)} documents into "
@@ -231,7 +232,7 @@ def _check(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.pipeline import BuildOptions, build_edition
 
     options = BuildOptions(args.sources, args.sources, site=False, validate=False, publish=False)
-    result = build_edition(options, progress=_progress)
+    result = build_edition(options, progress=Bars())
     print(
         f"edition: {len(result.converted)} documents convert; every published id resolves",
         file=sys.stderr,

@@ -45,6 +45,7 @@ from edition.ids import document_id
 from edition.parallel import Job, Outcome, Shared, convert_jobs
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
+from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
 from edition.schema import cache_dir
 from edition.serialize import serialize
@@ -165,6 +166,7 @@ def convert_all(
     published: Mapping[str, Sequence[Anchor]],
     report: Diagnostics,
     options: BuildOptions | None = None,
+    progress: Progress = SILENT,
 ) -> list[Converted]:
     """Convert every text — from the cache where its inputs are unchanged, else on the workers."""
     shared = Shared(config, registers, release_date(config))
@@ -186,6 +188,7 @@ def convert_all(
         [cache.get(key) for key in keys] if cache else [None] * len(jobs)
     )
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    progress.advance(len(jobs) - len(todo))
     workers = options.jobs if options else 1
     if options is not None and options.scheduler:
         from edition.cluster import convert_on_cluster  # the optional dask extra
@@ -196,6 +199,7 @@ def convert_all(
     settled: set[str] = set()
     for index, outcome in zip(todo, mapped, strict=True):
         outcomes[index] = outcome
+        progress.advance()
         if cache:
             cache.put(keys[index], outcome)
             settled.add(cache.put_settled(jobs[index], outcome))
@@ -212,12 +216,21 @@ def convert_all(
 
 
 def build_edition(
-    options: BuildOptions, progress: Callable[[str], None] = lambda _: None
+    options: BuildOptions, progress: Progress | Callable[[str], None] = SILENT
 ) -> BuildResult:
     """Build ``options.sources`` into ``options.out``; raise `EditionError` with every error found.
 
     Warnings are returned in the result. On any error nothing under ``options.out`` changes.
+    ``progress`` hears of each stage (`edition.progress`).
     """
+    shown = as_progress(progress)
+    try:
+        return _build(options, shown)
+    finally:
+        shown.close()
+
+
+def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     report = Diagnostics()
     config, registers = configure(options.sources, report)
     texts, imported = discover(options.sources, report)
@@ -233,8 +246,8 @@ def build_edition(
     published = carry_renames(published, renames)  # a renamed document keeps its ids
     # Convert even after configuration errors (the loaders stand defaults in for bad values),
     # so that one run reports the problems of every file.
-    progress(f"converting {len(texts)} texts")
-    converted = convert_all(texts, config, registers, published, report, options)
+    progress.stage(f"converting {len(texts)} texts", len(texts))
+    converted = convert_all(texts, config, registers, published, report, options, progress)
     result = BuildResult(config, converted, imported)
     report.extend(_check_imported(imported))
     built_ids: dict[str, frozenset[str] | None] = {document_id(p.stem): None for p in imported}
@@ -258,7 +271,7 @@ def build_edition(
         corpus.write_bytes(serialize(corpus_document(config, tei_files, register, release_date(config))))
         if options.validate:
             checked = [*tei_files, *registered, corpus]
-            progress(f"validating {len(checked)} TEI files against tei_all")
+            progress.stage(f"validating {len(checked)} TEI files against tei_all")
             shown = {path: display_path(tei_target / path.name) for path in checked}
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
             memo = _rule_memo(options) if options.cache else None
@@ -267,12 +280,13 @@ def build_edition(
                 memo.save()  # its entries are keyed by content: right whether or not this build publishes
             report.raise_if_errors()
         if site_stage is not None:
-            progress("rendering the site")
+            progress.stage("rendering the site", len(tei_files))
             from edition.render import render_site  # the site is optional: load it only when built
 
             pages = page_memo(options, config) if options.cache else None
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
-                                      search=options.search, memo=pages))  # fmt: skip
+                                      search=options.search, memo=pages,
+                                      advance=progress.advance))  # fmt: skip
     except BaseException:
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -72,6 +72,7 @@ def render_site(
     redirects: Mapping[str, tuple[str, Sequence[str]]] | None = None,
     search: bool = False,
     memo: PageMemo | None = None,
+    advance: Callable[[], None] = lambda: None,
 ) -> list[Diagnostic]:
     """Write the site for ``tei_files`` (in the edition's order) into the empty ``site_dir``.
 
@@ -89,8 +90,9 @@ def render_site(
     unreadable, not well-formed or not TEI, located ``file:line:col``. Same TEI in,
     byte-identical site out.
 
-    ``memo``: the previous build's pages (`edition.render.memo`); a document whose
-    page would come out the same is linked from there instead of rendered.
+    ``advance`` is called as each document is written. ``memo``: the previous build's
+    pages (`edition.render.memo`); a document whose page would come out the same is
+    linked from there instead of rendered.
 
     Two passes keep one tree in memory at a time: the first reads each file's
     `Digest`, what the corpus-wide pages need; the second writes each document.
@@ -148,6 +150,7 @@ def render_site(
             search_pages.append(search_page(TeiDocument(document.path, info, root), person_ids))
         for element in found:
             unknown.setdefault(element.name, []).append((document.path, element))
+        advance()
     pages.write_index(env, site_dir, config, infos)
     pages.write_persons(env, site_dir, config, infos, personography)
     principles = gather([(d.digest.info.title, d.digest.declared) for d in documents])
