@@ -12,8 +12,10 @@ the other national spelling of a dictionary word (*criticise*, *honour*,
 (*reinclose*, *sanctionist*).
 
 Both packages ship their data inside the wheel: nothing is downloaded at run
-time. Each list is read once per process (``functools.cache``); the names
-detector may share them through these functions.
+time. Each list is read once per process (``functools.cache``), from the copy
+`edition.wordlists` keeps prepared in the user's cache (deriving them costs
+seconds a process; reading them back, milliseconds); the names detector may
+share them through these functions.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
+
+from edition import wordlists
 
 # wordfreq's word lists: "large" holds words down to Zipf ~1 for the languages that have one.
 WORDLIST = "large"
@@ -98,7 +102,18 @@ ROMAN = re.compile(r"^(?=[mdclxvi])m{0,4}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:
 
 @functools.cache
 def _frequencies(language: str) -> Mapping[str, float]:
-    """wordfreq's list for ``language`` as {word: Zipf value}; empty for a language it lacks."""
+    """wordfreq's list for ``language`` as {word: Zipf value}; empty for a language it lacks.
+
+    English as a `dict`: it is read for every word. The others as sorted tables that
+    load without being built: a document asks them about a few words.
+    """
+    derive = functools.partial(_derive_frequencies, language)
+    if language == "en":
+        return wordlists.frequency_dict(f"zipf-{language}", derive)
+    return wordlists.frequency_table(f"zipf-{language}", derive)
+
+
+def _derive_frequencies(language: str) -> dict[str, float]:
     from wordfreq import available_languages, get_frequency_dict
 
     wordlist = WORDLIST if language in available_languages(WORDLIST) else "best"
@@ -114,6 +129,10 @@ def _frequencies(language: str) -> Mapping[str, float]:
 @functools.cache
 def _dictionary() -> frozenset[str]:
     """pyspellchecker's English dictionary."""
+    return wordlists.word_set("dictionary-en", _derive_dictionary)
+
+
+def _derive_dictionary() -> frozenset[str]:
     from spellchecker import SpellChecker
 
     return frozenset(SpellChecker(language="en", distance=1).word_frequency.dictionary)
@@ -143,6 +162,10 @@ def _variant_preimages() -> frozenset[str]:
     a word outside the set needs no variants computed — most edits an OCR
     correction tries are such words. A superset: the exact test follows.
     """
+    return wordlists.word_set("variant-preimages-en", _derive_variant_preimages)
+
+
+def _derive_variant_preimages() -> frozenset[str]:
     found: set[str] = set()
     haves: dict[str, list[str]] = {}  # an ending a dictionary word has → the endings it maps from
     for british, american in SPELLING_ENDINGS:

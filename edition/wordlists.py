@@ -1,0 +1,255 @@
+"""Keep the word lists `edition.lexicon` derives, prepared once, in the user's cache folder.
+
+Deriving them from the libraries that ship them takes seconds per process: wordfreq's
+English and six foreign frequency lists, pyspellchecker's dictionary, the
+spelling-variant pre-images. Every build worker needs them, so the first process to
+need a list writes what it derived to ``<cache>/wordlists/`` (`edition.schema.cache_dir`)
+and every later one reads it back in milliseconds.
+
+A file is named by the list and a fingerprint of what made it — the versions of
+wordfreq and pyspellchecker and the code of this module and of `edition.lexicon` —
+so a new version or a changed derivation makes new files, never reads stale ones.
+The files hold data only (words, numbers, a checksum): nothing in them is run. A
+file that is not this user's, that others may write, or whose checksum or counts
+disagree is not read; the list is derived again and the file rewritten.
+
+Two shapes: a *word set* (a `frozenset`) and a *frequency table* ({word: value}),
+the latter either loaded into a `dict` for frequent look-ups or kept as a sorted
+`SortedTable`, searched by bisection, which loads without building anything (the
+foreign lists: read for a few words a document, and the largest).
+"""
+
+from __future__ import annotations
+
+import array
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import sys
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+
+from edition.schema import cache_dir
+
+# The libraries whose data the lists come from: a new version makes new files.
+SOURCES = ("wordfreq", "pyspellchecker")
+
+MAGIC = b"tei-edition word list 1\n"
+
+# A list's name, which is part of a file name: "zipf-en", "dictionary-en", "zipf-pt-br".
+NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def folder() -> Path:
+    return cache_dir() / "wordlists"
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What the lists depend on: the libraries' versions and the code that derives them."""
+    digest = hashlib.sha256()
+    for name in SOURCES:
+        try:
+            digest.update(f"{name}=={importlib.metadata.version(name)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} absent\n".encode())
+    here = Path(__file__).resolve().parent
+    for module in ("lexicon.py", "wordlists.py"):
+        digest.update((here / module).read_bytes())
+    return digest.hexdigest()[:20]
+
+
+class SortedTable(Mapping[str, float]):
+    """A frequency table as its sorted UTF-8 words, searched by bisection: nothing to build."""
+
+    def __init__(self, words: bytes, offsets: array.array[int], codes: array.array[int],
+                 values: tuple[float, ...]) -> None:  # fmt: skip
+        self._words = words  # each word followed by "\n", in byte order
+        self._offsets = offsets  # where each word starts, and one past the end
+        self._codes = codes  # each word's value, as a position in ``values``
+        self._values = values
+
+    def _find(self, word: str) -> int:
+        key = word.encode("utf-8", "surrogatepass")
+        words, offsets = self._words, self._offsets
+        low, high = 0, len(offsets) - 1
+        while low < high:
+            middle = (low + high) // 2
+            if words[offsets[middle] : offsets[middle + 1] - 1] < key:
+                low = middle + 1
+            else:
+                high = middle
+        found = low < len(offsets) - 1 and words[offsets[low] : offsets[low + 1] - 1] == key
+        return low if found else -1
+
+    def __getitem__(self, word: str) -> float:
+        at = self._find(word) if isinstance(word, str) else -1
+        if at < 0:
+            raise KeyError(word)
+        return self._values[self._codes[at]]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._find(word) >= 0
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __iter__(self) -> Iterator[str]:
+        for start, end in zip(self._offsets, self._offsets[1:], strict=False):
+            yield self._words[start : end - 1].decode("utf-8", "surrogatepass")
+
+
+def word_set(name: str, derive: Callable[[], Iterable[str]]) -> frozenset[str]:
+    """The set ``name``, read from the cache or derived (and then written there)."""
+    loaded = _read(name)
+    if loaded is not None and not loaded[1]["table"]:
+        return frozenset(_split(loaded[0]))
+    words = frozenset(derive())
+    _write(name, _encode(words, None))
+    return words
+
+
+def frequency_dict(name: str, derive: Callable[[], Mapping[str, float]]) -> dict[str, float]:
+    """The table ``name`` as a `dict`, read from the cache or derived (and then written there)."""
+    table = _table(name, derive)
+    if isinstance(table, SortedTable):
+        words = _split(table._words)
+        return dict(zip(words, map(table._values.__getitem__, table._codes), strict=True))
+    return dict(table)
+
+
+def frequency_table(name: str, derive: Callable[[], Mapping[str, float]]) -> Mapping[str, float]:
+    """The table ``name`` as a `SortedTable` when the cache has it, else as derived."""
+    return _table(name, derive)
+
+
+def _table(name: str, derive: Callable[[], Mapping[str, float]]) -> Mapping[str, float]:
+    loaded = _read(name)
+    if loaded is not None and loaded[1]["table"]:
+        return _sorted_table(*loaded)
+    table = derive()
+    _write(name, _encode(table, table))
+    return table
+
+
+def _split(words: bytes) -> list[str]:
+    return words.decode("utf-8", "surrogatepass").split("\n")[:-1] if words else []
+
+
+def _sorted_table(words: bytes, header: dict[str, object]) -> SortedTable:
+    values = tuple(float(v) for v in header["values"])  # type: ignore[attr-defined]
+    return SortedTable(words, header["offsets"], header["codes"], values)  # type: ignore[arg-type]
+
+
+# -- the file --------------------------------------------------------------------------
+# MAGIC, one line of JSON (counts, sizes, the distinct values, a CRC-32 of the rest), then
+# the words (UTF-8, each ending in "\n", in byte order) and, for a table, each word's start
+# offset and value code as little-endian 32-bit and 16-bit arrays.
+
+
+def _encode(words: Iterable[str], values: Mapping[str, float] | None) -> bytes | None:
+    """The file of a set (``values`` None) or a table; None when a word holds a line break."""
+    encoded = sorted(w.encode("utf-8", "surrogatepass") for w in words)
+    if any(b"\n" in w for w in encoded):
+        return None
+    blob = b"".join(w + b"\n" for w in encoded)
+    parts = [blob]
+    header: dict[str, object] = {"count": len(encoded), "words": len(blob), "table": values is not None}
+    if values is not None:
+        distinct = sorted(set(values.values()))
+        if len(distinct) > 1 << 16:
+            return None
+        position = {value: i for i, value in enumerate(distinct)}
+        offsets = array.array("I", [0])
+        codes = array.array("H")
+        for word in encoded:
+            offsets.append(offsets[-1] + len(word) + 1)
+            codes.append(position[values[word.decode("utf-8", "surrogatepass")]])
+        header["values"] = [repr(v) for v in distinct]  # repr: the exact float back
+        parts += [_little_endian(offsets), _little_endian(codes)]
+    payload = b"".join(parts)
+    header["crc"] = zlib.crc32(payload)
+    return MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload
+
+
+def _little_endian(numbers: array.array[int]) -> bytes:
+    if sys.byteorder != "little":
+        numbers = array.array(numbers.typecode, numbers)
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def _from_little_endian(typecode: str, data: bytes) -> array.array[int]:
+    numbers = array.array(typecode)
+    numbers.frombytes(data)
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return numbers
+
+
+def _path(name: str) -> Path:
+    if not NAME.fullmatch(name):  # a configured language is a name too: never "../x"
+        raise ValueError(f"not a word list name: {name!r}")
+    return folder() / f"{name}-{fingerprint()}.list"
+
+
+def _read(name: str) -> tuple[bytes, dict[str, object]] | None:
+    """The words and header of list ``name`` when a trustworthy, whole file has them."""
+    try:
+        with open(_path(name), "rb") as stream:
+            if not _trusted(os.fstat(stream.fileno())):
+                return None
+            data = stream.read()
+        return _decode(data)
+    except (OSError, ValueError, KeyError, TypeError, OverflowError):
+        return None  # absent, unreadable or malformed: derive the list again
+
+
+def _trusted(status: os.stat_result) -> bool:
+    """A file this user owns and only this user may write (the cache may sit in a shared place)."""
+    owner_ok = not hasattr(os, "getuid") or status.st_uid == os.getuid()
+    return owner_ok and not status.st_mode & 0o022
+
+
+def _decode(data: bytes) -> tuple[bytes, dict[str, object]] | None:
+    if not data.startswith(MAGIC):
+        return None
+    line_end = data.index(b"\n", len(MAGIC))
+    header = json.loads(data[len(MAGIC) : line_end])
+    payload = memoryview(data)[line_end + 1 :]
+    if zlib.crc32(payload) != header["crc"]:
+        return None
+    count, size = int(header["count"]), int(header["words"])
+    words = bytes(payload[:size])
+    if words.count(b"\n") != count:
+        return None
+    if header["table"]:
+        offsets = _from_little_endian("I", bytes(payload[size : size + 4 * (count + 1)]))
+        codes = _from_little_endian("H", bytes(payload[size + 4 * (count + 1) :]))
+        if len(offsets) != count + 1 or len(codes) != count or offsets[-1] != size:
+            return None
+        header["offsets"], header["codes"] = offsets, codes
+    return words, header
+
+
+def _write(name: str, data: bytes | None) -> None:
+    """Write list ``name`` atomically and remove its files of other fingerprints; never fail."""
+    if data is None or not NAME.fullmatch(name):
+        return
+    path = _path(name)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(partial, path)  # a concurrent worker reads the whole file or none
+        for stale in path.parent.glob(f"{name}-*.list"):
+            if stale != path and stale.stem.rsplit("-", 1)[0] == name:  # not "zipf-pt-br" for "zipf-pt"
+                stale.unlink(missing_ok=True)
+    except OSError:
+        partial.unlink(missing_ok=True)  # a read-only cache: derive again next time

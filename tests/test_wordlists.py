@@ -1,0 +1,110 @@
+"""The prepared word lists: read back as derived, and never trusted when damaged or foreign."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from edition import lexicon, wordlists
+
+TABLE = {"the": 7.73, "régime": 3.1, "despatch": 2.7, "a": 7.5, "zz": 1.01, "日本": 4.0}
+WORDS = frozenset({"criticise", "honour", "année", ""})
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("EDITION_CACHE", str(tmp_path))
+    yield tmp_path / "wordlists"
+
+
+T = TypeVar("T")
+
+
+def counted(value: T) -> tuple[list[int], Callable[[], T]]:
+    """A derivation that counts its calls: a list read from the cache is not derived."""
+    calls: list[int] = []
+
+    def derive() -> T:
+        calls.append(1)
+        return value
+
+    return calls, derive
+
+
+def test_a_set_is_derived_once_then_read_back_equal(cache: Path) -> None:
+    calls, derive = counted(WORDS)
+    assert wordlists.word_set("test-set", derive) == WORDS
+    assert wordlists.word_set("test-set", derive) == WORDS
+    assert len(calls) == 1
+    assert [p.name.rsplit("-", 1)[0] for p in cache.iterdir()] == ["test-set"]
+
+
+def test_a_table_reads_back_with_the_same_values_as_a_dict_or_a_sorted_table(cache: Path) -> None:
+    calls, derive = counted(TABLE)
+    assert wordlists.frequency_table("test-table", derive) == TABLE
+    table = wordlists.frequency_table("test-table", derive)
+    assert isinstance(table, wordlists.SortedTable)
+    assert dict(table.items()) == TABLE and len(table) == len(TABLE)
+    assert table.get("régime") == 3.1 and table.get("regime", 0.0) == 0.0 and "zz" in table
+    assert table.get("\udcff", 0.0) == 0.0  # a lone surrogate is looked up, not an error
+    assert wordlists.frequency_dict("test-table", derive) == TABLE
+    assert len(calls) == 1
+
+
+def test_an_empty_table_reads_back_empty(cache: Path) -> None:
+    calls, derive = counted(dict[str, float]())
+    wordlists.frequency_table("test-empty", derive)
+    assert dict(wordlists.frequency_table("test-empty", derive)) == {}
+    assert len(calls) == 1
+
+
+def test_a_damaged_file_is_derived_again_and_rewritten(cache: Path) -> None:
+    calls, derive = counted(TABLE)
+    wordlists.frequency_table("test-table", derive)
+    (path,) = cache.iterdir()
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 1  # a flipped bit in the values
+    path.write_bytes(bytes(data))
+    assert wordlists.frequency_table("test-table", derive) == TABLE
+    path.write_bytes(path.read_bytes()[:40])  # cut short
+    assert wordlists.frequency_table("test-table", derive) == TABLE
+    assert len(calls) == 3
+    assert isinstance(wordlists.frequency_table("test-table", derive), wordlists.SortedTable)
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="file modes are POSIX")
+def test_a_file_others_may_write_is_not_read(cache: Path) -> None:
+    calls, derive = counted(WORDS)
+    wordlists.word_set("test-set", derive)
+    (path,) = cache.iterdir()
+    path.chmod(0o666)
+    wordlists.word_set("test-set", derive)
+    assert len(calls) == 2
+    assert path.stat().st_mode & 0o022 == 0  # rewritten for this user alone
+
+
+def test_a_name_that_is_not_a_list_name_is_derived_and_never_written(cache: Path) -> None:
+    _, derive = counted(TABLE)
+    assert wordlists.frequency_table("../escape", derive) == TABLE
+    assert not cache.exists() and not (cache.parent.parent / "escape").exists()
+
+
+def test_files_of_an_older_fingerprint_are_removed_but_not_a_longer_name(cache: Path) -> None:
+    cache.mkdir(parents=True)
+    (cache / "test-set-0123456789abcdef0123.list").write_bytes(b"old")
+    (cache / "test-set-long-0123456789abcdef0123.list").write_bytes(b"another list")
+    wordlists.word_set("test-set", lambda: WORDS)
+    assert sorted(p.name.rsplit("-", 1)[0] for p in cache.iterdir()) == ["test-set", "test-set-long"]
+
+
+def test_the_lexicon_reads_the_same_lists_from_the_cache(cache: Path) -> None:
+    derived = lexicon._derive_frequencies("fr")
+    wordlists.frequency_table("zipf-fr", lambda: derived)
+    table = wordlists.frequency_table("zipf-fr", lambda: {})
+    assert isinstance(table, wordlists.SortedTable)
+    assert len(table) == len(derived)
+    assert all(table[word] == value for word, value in list(derived.items())[::97])
