@@ -35,6 +35,11 @@ NAMES = [
     "Radek",
     "Bukharin",
 ]
+FORENAMES = {
+    "Zinoviev": "Grigory", "Kamenev": "Lev", "Yezhov": "Nikolai", "Yagoda": "Genrikh",
+    "Stalin": "Joseph", "Trotsky": "Leon", "Litvinov": "Maxim", "Henderson": "Loy",
+    "Bullitt": "William", "Molotov": "Vyacheslav", "Radek": "Karl", "Bukharin": "Nikolai",
+}  # fmt: skip
 NOISE = {"the": "tbe", "m": "rn", "d": "cl", "h": "li", "l": "1", "o": "0"}
 
 
@@ -87,7 +92,7 @@ def document(rng: random.Random, number: int, pool: list[str], page: int) -> tup
 
 
 def make_edition(folder: Path, count: int, seed: int = 1) -> Path:
-    """Write ``count`` documents into ``folder/texts`` and a minimal edition.yaml; return the folder."""
+    """Write ``count`` documents into ``folder/texts``, an edition.yaml and the persons' register."""
     rng = random.Random(seed)
     pool = sentences_from_corpus()
     texts = folder / "texts"
@@ -99,4 +104,6 @@ def make_edition(folder: Path, count: int, seed: int = 1) -> Path:
     (folder / "edition.yaml").write_text(
         "edition:\n  title: Benchmark edition\n  date: 2026-01-01\n", encoding="utf-8"
     )
+    register = "".join(f"  - id: {name.lower()}\n    name: {FORENAMES[name]} {name}\n" for name in NAMES)
+    (folder / "persons.yaml").write_text(f"persons:\n{register}", encoding="utf-8")
     return folder

@@ -264,6 +264,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     site_stage = staging_dir(site_target) if options.site else None
     pages: PageMemo | None = None
     try:
+        progress.stage(f"writing {len(converted)} TEI files")
         tei_files = _write_tei(tei_stage, result)
         registered = _write_personography(tei_stage, config, registers)
         corpus = tei_stage / CORPUS_FILE  # the whole edition described, its files listed
@@ -292,6 +293,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if site_stage is not None:
             shutil.rmtree(site_stage, ignore_errors=True)
         raise
+    progress.stage("publishing")
     # Both swapped in back to back, the old folders deleted after (edition.atomic).
     replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
     if pages is not None:

@@ -43,6 +43,11 @@ def test_a_build_counts_every_document_in_each_counted_stage(tmp_path: Path) -> 
     recorder = Recorder()
     build_edition(BuildOptions(tmp_path / "src", tmp_path / "out", validate=False), recorder)
     stages = [(m, t) for m, t in recorder.events if m != "advance"]
-    assert stages == [("converting 2 texts", 2), ("rendering the site", 2)]
+    assert stages == [
+        ("converting 2 texts", 2),
+        ("writing 2 TEI files", 0),
+        ("rendering the site", 2),
+        ("publishing", 0),
+    ]
     steps = [t for m, t in recorder.events if m == "advance"]
     assert sum(steps) == 4  # two converted (or taken from the cache), two rendered
