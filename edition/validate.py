@@ -62,18 +62,25 @@ def validate_tree(tree: etree._Element | etree._ElementTree, display: str) -> li
     ]
 
 
-def validate_files(paths: Sequence[Path], display: Callable[[Path], str] = str) -> list[Diagnostic]:
-    """Check files against tei_all; diagnostics name each file as ``display(path)`` shows it."""
+def validate_files(
+    paths: Sequence[Path], display: Callable[[Path], str] = str, *, well_formed: bool = False
+) -> list[Diagnostic]:
+    """Check files against tei_all; diagnostics name each file as ``display(path)`` shows it.
+
+    ``well_formed``: the caller has parsed them safely already; else each is, first.
+    """
     problems: list[Diagnostic] = []
     known = _ValidCache()
     todo = []
     for path in paths:
         if known.is_valid(path):
             continue
-        tree, found = parse_untrusted(path, display(path))
-        problems.extend(found)
-        if tree is not None:
-            todo.append(path)
+        if not well_formed:
+            tree, found = parse_untrusted(path, display(path))
+            problems.extend(found)
+            if tree is None:
+                continue
+        todo.append(path)
     if not todo:
         return problems
     java = shutil.which("java")
@@ -108,7 +115,6 @@ def check_files(
     ``memo``: the rules' results of files seen before (`edition.rulememo`); a file it
     knows is neither parsed nor checked again unless a file it points into changed.
     """
-    trees: dict[Path, etree._ElementTree] = {}
     ids: dict[Path, frozenset[str]] = {}
     shas: dict[Path, str] = {}
     problems: list[Diagnostic] = []
@@ -121,11 +127,10 @@ def check_files(
                 continue
         tree, found = parse_untrusted(path, display(path))
         problems.extend(found)
-        if tree is not None:
-            trees[path] = tree
+        if tree is not None:  # not kept: ten thousand trees would not fit in memory
             ids[path] = rules.element_ids(tree.getroot())
     if schema and ids:
-        problems.extend(validate_files(list(ids), display))
+        problems.extend(validate_files(list(ids), display, well_formed=True))
     files = {path.name: found for path, found in ids.items()}
     context = rules.Context(files)
     for path in ids:
@@ -134,7 +139,7 @@ def check_files(
         if remembered is not None:
             problems.extend(remembered)
             continue
-        tree = trees.get(path) or etree.parse(str(path), safe_parser())
+        tree = etree.parse(str(path), safe_parser())  # safe: parse_untrusted accepted it
         found = rules.check_tree(tree.getroot(), shown, context)
         problems.extend(found)
         if memo is not None:
