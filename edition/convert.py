@@ -22,6 +22,7 @@ from edition.anchors import Anchor, stabilize_ids
 from edition.annotations import Annotation
 from edition.blocks import split_blocks
 from edition.config import EditionConfig
+from edition.corpus import document_title
 from edition.detectors import DetectionContext, Registered, Registers, ReviewItem
 from edition.diagnostics import Diagnostic
 from edition.encode import TEI_NS, Encoder
@@ -45,6 +46,7 @@ class Converted:
     review: tuple[ReviewItem, ...] = ()  # what the detectors ask the editor to decide
     anchors: tuple[Anchor, ...] = ()  # the document's lines of the anchors lock, after this build
     ids: frozenset[str] = frozenset()  # every xml:id in the TEI: what a citation can point at
+    title: str = ""  # as its header gives it (`edition.corpus.document_title`)
 
 
 def convert_document(
@@ -102,7 +104,7 @@ def convert_document(
     root = tei_document(doc_id, meta.language or config.language, header, body, stand_off(named))
     diagnostics.extend(check_lossless(source, root))
     return Converted(name, doc_id, serialize(root), tuple(diagnostics), tuple(review),
-                     tuple(locked), xml_ids(root))  # fmt: skip
+                     tuple(locked), xml_ids(root), document_title(root))  # fmt: skip
 
 
 def check_lossless(source: Source, root: etree._Element) -> list[Diagnostic]:

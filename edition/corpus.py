@@ -11,7 +11,7 @@ of contents as text, so the file is valid as it stands, with no XInclude process
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from lxml import etree
@@ -27,13 +27,21 @@ TITLE = f"{{{TEI_NS}}}teiHeader/{{{TEI_NS}}}fileDesc/{{{TEI_NS}}}titleStmt/{{{TE
 
 
 def corpus_document(
-    config: EditionConfig, files: Sequence[Path], register: Path | None, release_date: str = ""
+    config: EditionConfig,
+    files: Sequence[Path],
+    register: Path | None,
+    release_date: str = "",
+    titles: Mapping[Path, str] | None = None,
 ) -> etree._Element:
-    """The ``teiCorpus`` for the TEI ``files`` (in the edition's order) and the ``register``."""
+    """The ``teiCorpus`` for the TEI ``files`` (in the edition's order) and the ``register``.
+
+    ``titles``: those known already (`document_title`); the other files are read for theirs.
+    """
+    titles = titles or {}
     root = etree.Element(f"{{{TEI_NS}}}teiCorpus", nsmap=NSMAP)  # type: ignore[arg-type]
     root.set(f"{{{XML_NS}}}id", "corpus")
     root.set(f"{{{XML_NS}}}lang", config.language)
-    listing = [(path.name, _title(path)) for path in files]
+    listing = [(path.name, titles.get(path) or _title(path)) for path in files]
     if register is not None:
         listing.append((register.name, f"{config.title}: persons"))
     root.append(_header(config, config.title, release_date, listing))
@@ -73,8 +81,10 @@ def _header(
 
 def _title(path: Path) -> str:
     tree, _ = read_xml(path, str(path))
-    if tree is None:
-        return path.stem
-    found = tree.getroot().find(TITLE)
-    text = "".join(str(t) for t in found.itertext()).split() if found is not None else []
-    return " ".join(text) or path.stem
+    return (document_title(tree.getroot()) if tree is not None else "") or path.stem
+
+
+def document_title(root: etree._Element) -> str:
+    """The title a TEI document's header gives, its spaces normalized; "" when it has none."""
+    found = root.find(TITLE)
+    return " ".join("".join(str(t) for t in found.itertext()).split()) if found is not None else ""

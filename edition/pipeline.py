@@ -16,7 +16,9 @@ Any error before phase 6 leaves the previous output untouched.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
+import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,10 +80,27 @@ class BuildResult:
 
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working folder when it is inside it."""
+    if path.name in ("", ".", ".."):
+        return _relative(path)
+    folder = _relative(path.parent)
+    if folder == ".":
+        return path.name
+    if not Path(folder).is_absolute():
+        return f"{folder}/{path.name}"
+    return _relative(path) if path.name == Path.cwd().name else str(path)  # the working folder?
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_relative(path: str, cwd: str) -> str:
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(path)
+        return path
+
+
+def _relative(path: Path) -> str:
+    """Resolved once per folder: resolving each of ten thousand paths took seconds."""
+    return _resolved_relative(str(path), os.getcwd())
 
 
 def configure(sources: Path, report: Diagnostics) -> tuple[EditionConfig, Registers]:
@@ -269,7 +288,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         registered = _write_personography(tei_stage, config, registers)
         corpus = tei_stage / CORPUS_FILE  # the whole edition described, its files listed
         register = registered[0] if registered else None
-        corpus.write_bytes(serialize(corpus_document(config, tei_files, register, release_date(config))))
+        titles = {tei_stage / f"{doc.name}.xml": doc.title for doc in converted}
+        corpus.write_bytes(serialize(corpus_document(config, tei_files, register,
+                                                     release_date(config), titles)))  # fmt: skip
         if options.validate:
             checked = [*tei_files, *registered, corpus]
             progress.stage(f"validating {len(checked)} TEI files against tei_all")

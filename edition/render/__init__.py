@@ -43,7 +43,7 @@ from edition.render import pages
 from edition.render.citation import bibtex, citation_text, csl_json
 from edition.render.digest import Digest, digest
 from edition.render.html import RenderContext, UnknownElement, render_body
-from edition.render.memo import PageMemo
+from edition.render.memo import DocumentFacts, PageMemo
 from edition.render.persons import Personography, PersonRecord, person_href, persons_in
 from edition.render.principles import gather
 from edition.render.search import SearchPage, index_pages, search_page
@@ -127,9 +127,9 @@ def render_site(
         found: Sequence[UnknownElement] | None = None
         if memo is not None:
             linked = [personography.persons.get(pid) for pid in document.digest.refs]
-            key = memo.page_key(document.sha, neighbours, linked)
-            record = memo.reuse(info.id, key, site_dir)
-            found = record.unknown if record is not None else None
+            key = memo.key(document.sha, neighbours, linked)
+            record = memo.reuse(f"document:{info.id}", key, site_dir)
+            found = record.facts.unknown if record is not None and record.facts else None
         root: etree._Element | None = None
         if found is None or search:
             root = parse_tei(document.path)
@@ -143,7 +143,9 @@ def render_site(
             found = _write_document(env, site_dir, config, document.path, info, root, context,
                                     neighbours, named)  # fmt: skip
             if memo is not None:
-                memo.record(info.id, document.sha, document.digest, key, site_dir, found)
+                files = [f"{info.id}/{path.name}" for path in (site_dir / info.id).iterdir()]
+                facts = DocumentFacts(document.sha, document.digest, tuple(found))
+                memo.record(f"document:{info.id}", key, site_dir, files, facts)
         if search:
             assert root is not None
             person_ids = sorted({m.person_id for m in document.digest.mentions} & personography.persons.keys())
@@ -151,8 +153,9 @@ def render_site(
         for element in found:
             unknown.setdefault(element.name, []).append((document.path, element))
         advance()
-    pages.write_index(env, site_dir, config, infos)
-    pages.write_persons(env, site_dir, config, infos, personography)
+    once = _once(memo, site_dir)
+    once("index", pages.index_files(), (infos,), lambda: pages.write_index(env, site_dir, config, infos))
+    pages.write_persons(env, site_dir, config, infos, personography, once)
     principles = gather([(d.digest.info.title, d.digest.declared) for d in documents])
     pages.write_principles(env, site_dir, config, principles)
     pages.write_releases(env, site_dir, config)
@@ -169,6 +172,21 @@ def render_site(
     pages.write_discovery(site_dir, config, infos, sorted(personography.persons))
     warnings.extend(_unknown_persons(documents, personography))
     return warnings
+
+
+def _once(memo: PageMemo | None, site_dir: Path) -> pages.Once:
+    """Write a group of pages, or link it from the published site if its inputs are unchanged."""
+
+    def run(group: str, files: Sequence[str], inputs: tuple[object, ...], write: Callable[[], None]) -> None:
+        if memo is None:
+            write()
+            return
+        key = memo.key(*inputs)
+        if memo.reuse(group, key, site_dir) is None:
+            write()
+            memo.record(group, key, site_dir, files)
+
+    return run
 
 
 def _write_document(

@@ -1,13 +1,16 @@
-"""Reuse the pages of the previous build for documents whose page would come out the same.
+"""Reuse the pages of the previous build where they would come out the same.
 
-A document's folder on the site (its page, TEI copy, citations and plain texts)
-depends on its TEI, the header facts of its two neighbours (the page links them
-by title), the register entries of the persons it names, the configuration, the
-templates and the code. `PageMemo.page_key` hashes all of them. When the key is
-the one the previous build recorded, and the published files are still the
-ones it wrote (same inode, size and modification time), they are hard-linked
-into the new site instead of rendered again: the old site is never touched, so
-a killed build still leaves it whole, and the new one costs a link per file.
+A group of pages — a document's folder (its page, TEI copy, citations and plain
+texts), the title page with its sorted lists, a person's page — depends on a few
+inputs besides the code, the templates and the configuration (the memo's salt):
+a document's folder on its TEI, the header facts of its two neighbours (the page
+links them by title) and the register entries of the persons it names; the title
+pages on every document's header facts; a person's page on the person and their
+mentions. `PageMemo.key` hashes them. When the key is the one the previous build
+recorded, and the published files are still the ones it wrote (same inode, size
+and modification time), they are hard-linked into the new site instead of
+rendered again: the old site is never touched, so a killed build still leaves
+it whole, and the new one costs a link per file.
 
 The memo also keeps each document's `Digest` by the SHA-256 of its TEI, so
 corpus-wide pages are rebuilt from it without parsing unchanged files. It lives
@@ -26,33 +29,42 @@ from pathlib import Path
 from edition.render.digest import Digest
 from edition.render.html import UnknownElement
 
-FileStamp = tuple[str, int, int, int]  # (name, inode, size, mtime in ns)
-VERSION = 1  # of the memo's layout: a memo of another version is empty
+FileStamp = tuple[str, int, int, int]  # (path in the site, inode, size, mtime in ns)
+VERSION = 2  # of the memo's layout: a memo of another version is empty
 
 
 @dataclass(frozen=True)
-class PageRecord:
-    """What one document's folder was made from, and the files it holds."""
+class DocumentFacts:
+    """What a document's record keeps besides its files: its TEI's hash and digest, its warnings."""
 
     tei_sha: str
     digest: Digest
-    key: str
-    files: tuple[FileStamp, ...]
     unknown: tuple[UnknownElement, ...]
 
 
+@dataclass(frozen=True)
+class Record:
+    """What a group of pages (a document's folder, the title pages, a person's page) was made from."""
+
+    key: str
+    files: tuple[FileStamp, ...]
+    facts: DocumentFacts | None = None
+
+
 class PageMemo:
-    """The previous build's page records for the site published at ``published``."""
+    """The previous build's records for the site published at ``published``."""
 
     def __init__(self, file: Path, published: Path, salt: str) -> None:
         self.file = file
         self.published = published
         self.salt = salt  # code, templates and configuration: any change re-renders every page
-        self.previous: dict[str, PageRecord] = self._load()
-        self.digests = {record.tei_sha: record.digest for record in self.previous.values()}
-        self.current: dict[str, PageRecord] = {}
+        self.previous: dict[str, Record] = self._load()
+        self.digests = {
+            r.facts.tei_sha: r.facts.digest for r in self.previous.values() if r.facts is not None
+        }
+        self.current: dict[str, Record] = {}
 
-    def _load(self) -> dict[str, PageRecord]:
+    def _load(self) -> dict[str, Record]:
         try:
             with open(self.file, "rb") as stream:
                 version, salt, records = pickle.load(stream)
@@ -62,39 +74,39 @@ class PageMemo:
             return {}
         return records
 
-    def page_key(self, tei_sha: str, *parts: object) -> str:
-        """The key of a document's folder: its TEI and every other input, by ``repr``."""
-        digest = hashlib.sha256(f"{self.salt}\0{tei_sha}".encode())
+    def key(self, *parts: object) -> str:
+        """The key of a group of pages: the salt and every other input, by ``repr``."""
+        digest = hashlib.sha256(self.salt.encode())
         for part in parts:
             digest.update(b"\0" + repr(part).encode())
         return digest.hexdigest()
 
-    def reuse(self, doc_id: str, key: str, site_dir: Path) -> PageRecord | None:
-        """Link the published folder of ``doc_id`` into ``site_dir`` if it was made from ``key``."""
-        record = self.previous.get(doc_id)
+    def reuse(self, group: str, key: str, site_dir: Path) -> Record | None:
+        """Link the published files of ``group`` into ``site_dir`` if they were made from ``key``."""
+        record = self.previous.get(group)
         if record is None or record.key != key:
             return None
-        source, target = self.published / doc_id, site_dir / doc_id
-        if not all(_stamp(source / name) == (inode, size, mtime) for name, inode, size, mtime in record.files):
+        if not all(_stamp(self.published / name) == (inode, size, mtime)
+                   for name, inode, size, mtime in record.files):  # fmt: skip
             return None  # edited or removed since: render it again
-        target.mkdir(parents=True, exist_ok=True)
+        linked = []
         try:
             for name, *_ in record.files:
-                os.link(source / name, target / name)
+                (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.published / name, site_dir / name)
+                linked.append(site_dir / name)
         except OSError:  # another file system, or links refused: render it again
-            for name, *_ in record.files:
-                (target / name).unlink(missing_ok=True)
+            for path in linked:
+                path.unlink(missing_ok=True)
             return None
-        self.current[doc_id] = record
+        self.current[group] = record
         return record
 
-    def record(self, doc_id: str, tei_sha: str, digest: Digest, key: str, site_dir: Path,
-               unknown: Sequence[UnknownElement]) -> None:  # fmt: skip
-        """Remember what the freshly written folder of ``doc_id`` was made from."""
-        folder = site_dir / doc_id
-        files = tuple((path.name, *_stamp(path)) for path in sorted(folder.iterdir()))
-
-        self.current[doc_id] = PageRecord(tei_sha, digest, key, files, tuple(unknown))
+    def record(self, group: str, key: str, site_dir: Path, files: Sequence[str],
+               facts: DocumentFacts | None = None) -> None:  # fmt: skip
+        """Remember what the freshly written ``files`` (paths in the site) of ``group`` were made from."""
+        stamps = tuple((name, *_stamp(site_dir / name)) for name in sorted(files))
+        self.current[group] = Record(key, stamps, facts)
 
     def save(self) -> None:
         """Write this build's records, once its site is published; a memo not written costs time only."""

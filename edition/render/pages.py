@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import re
 import shutil
@@ -146,6 +147,19 @@ def edition_citation(config: EditionConfig, date: str) -> str:
     if url:
         parts.append(url)
     return " ".join(parts)
+
+
+# Writes a group of pages (its paths in the site) from some inputs, unless they are unchanged.
+Once = Callable[[str, Sequence[str], tuple[object, ...], Callable[[], None]], None]
+
+
+def _always(group: str, files: Sequence[str], inputs: tuple[object, ...], write: Callable[[], None]) -> None:
+    write()
+
+
+def index_files() -> list[str]:
+    """The pages `write_index` writes, as paths in the site."""
+    return [f"documents-by-{order.key}.html" if order.key else "index.html" for order in SORT_ORDERS]
 
 
 def write_index(
@@ -301,8 +315,12 @@ def write_persons(
     config: EditionConfig,
     documents: Sequence[DocumentInfo],
     personography: Personography,
+    once: Once = _always,
 ) -> None:
-    """``persons/index.html`` and ``persons/<id>/index.html`` for each person of the register."""
+    """``persons/index.html`` and ``persons/<id>/index.html`` for each person of the register.
+
+    ``once`` decides whether a person's page is written (`edition.render.memo`).
+    """
     folder = site_dir / "persons"
     folder.mkdir(parents=True, exist_ok=True)
     people = sorted(personography.persons.values(), key=sort_key)
@@ -314,7 +332,9 @@ def write_persons(
         mentions = by_person.get(person.id, [])
         rows.append((person, f"{quote(person.id)}/index.html", len(mentions),
                      len({m.doc_id for m in mentions})))  # fmt: skip
-        _write_person(env, folder, config, person, mentions, by_id, titles)
+        shown = [by_id[doc_id] for doc_id in dict.fromkeys(m.doc_id for m in mentions)]
+        once(f"person:{person.id}", [f"persons/{person.id}/index.html"], (person, mentions, shown),
+             functools.partial(_write_person, env, folder, config, person, mentions, by_id, titles))  # fmt: skip
     html = env.get_template("persons.html").render(
         _common(config, root="../", lang=config.language, current="persons"),
         page_title=f"Persons \N{EM DASH} {config.title}",
