@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import edition.pipeline
 from edition.pipeline import BuildOptions, build_edition
 
 from .conftest import SEEDS, published
@@ -103,3 +104,77 @@ def test_changing_the_configuration_changes_every_document(sources: Path, tmp_pa
         "tei/000_1f1a60356441ad05.xml",
         "tei/003_e5b59e6160513613.xml",
     }
+
+
+def site_changes(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """What changed on the site, the search index (rewritten whole by Pagefind) left aside."""
+    return {
+        k
+        for k in before.keys() | after.keys()
+        if before.get(k) != after.get(k) and k.startswith("site/") and "/pagefind/" not in k
+    }
+
+
+def write_letter(sources: Path, text: str) -> None:
+    (sources / "texts" / "letter.txt").write_text(text, encoding="utf-8")
+
+
+def test_changing_one_word_changes_its_tei_and_its_folder_on_the_site_only(
+    sources: Path, tmp_path: Path
+) -> None:
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours, Henderson.")
+    build(sources, tmp_path / "out")
+    before = build(sources, tmp_path / "out")
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours truly, Henderson.")
+    after = build(sources, tmp_path / "out")
+    assert changed(before, after) == {"tei/letter.xml"}
+    assert site_changes(before, after) == {
+        "site/d-letter/index.html",
+        "site/d-letter/d-letter.xml",
+        "site/d-letter/d-letter-diplomatic.txt",
+        "site/d-letter/d-letter-normalized.txt",
+    }
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sources, tmp_path / "out")  # the first build writes the lock the second reads
+    converted: list[int] = []
+    original = edition.pipeline.convert_jobs
+
+    def counting(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
+        converted.append(len(jobs))
+        return original(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(edition.pipeline, "convert_jobs", counting)
+    inodes = {p: p.stat().st_ino for p in (tmp_path / "out" / "site").rglob("*.html")}
+    build(sources, tmp_path / "out")
+    assert sum(converted) == 0
+    relinked = {p for p in inodes if p.exists() and p.stat().st_ino == inodes[p]}
+    pages = {p.relative_to(tmp_path / "out" / "site").as_posix() for p in relinked}
+    assert {"index.html", "d-letter/index.html", "persons/yezhov/index.html"} <= pages
+
+
+def test_a_published_page_edited_by_hand_is_rendered_again(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "out")
+    page = tmp_path / "out" / "site" / "d-letter" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    person = tmp_path / "out" / "site" / "persons" / "yezhov" / "index.html"
+    person.unlink()
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_changing_the_register_changes_the_pages_that_name_the_person(
+    sources: Path, tmp_path: Path
+) -> None:
+    build(sources, tmp_path / "out")
+    before = build(sources, tmp_path / "out")
+    (sources / "persons.yaml").write_text(
+        "persons:\n  - id: yezhov\n    name: Nikolai Yezhov\n    birth: 1895\n", encoding="utf-8"
+    )
+    after = build(sources, tmp_path / "out")
+    pages = {k for k in site_changes(before, after) if k.endswith(".html")}
+    assert {"site/persons/yezhov/index.html", "site/persons/index.html", "site/d-letter/index.html"} <= pages
+    assert after == build(sources, tmp_path / "clean", cache=False)
