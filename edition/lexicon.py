@@ -20,10 +20,12 @@ share them through these functions.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from edition import wordlists
 
@@ -206,22 +208,55 @@ def spelling_variants(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-@functools.cache
-def _common_words(common: float) -> frozenset[str]:
-    """Every word `is_word` accepts at this threshold, as one set."""
-    frequent = (word for word, value in _frequencies("en").items() if value >= common)
-    return _dictionary() | frozenset(frequent)
+@dataclass(frozen=True)
+class Listed:
+    """Every word `is_word` or `is_variant_of_listed` accepts at one threshold, at hand.
 
-
-def listed_among(readings: set[str], common: float = COMMON_ZIPF) -> set[str]:
-    """The readings that are words as `is_word` or `is_variant_of_listed` say, tested all at once.
-
-    Set intersections instead of one look-up each: an OCR correction tries thousands
-    of readings per unknown word.
+    As a set, for testing thousands of readings at once; and sorted, forwards and
+    backwards, for telling how much of a string can begin or end a listed word.
     """
-    found = readings & _common_words(common)
-    found.update(w for w in readings & _variant_preimages() if is_variant_of_listed(w))
-    return found
+
+    words: frozenset[str]
+    ordered: Sequence[str]
+    backwards: Sequence[str]  # each word reversed, sorted
+
+    def longest_start(self, text: str) -> int:
+        """The length of the longest beginning of ``text`` that some listed word begins with."""
+        return _longest_shared_start(self.ordered, text)
+
+    def longest_end(self, text: str) -> int:
+        """The length of the longest ending of ``text`` that some listed word ends with."""
+        return _longest_shared_start(self.backwards, text[::-1])
+
+
+def _longest_shared_start(ordered: Sequence[str], text: str) -> int:
+    # The words sorted next to ``text`` share the longest beginning with it of all.
+    at = bisect.bisect_left(ordered, text)
+    return max(_shared_start(text, ordered[i]) for i in (at - 1, at) if 0 <= i < len(ordered)) if ordered else 0
+
+
+def _shared_start(a: str, b: str) -> int:
+    size = min(len(a), len(b))
+    i = 0
+    while i < size and a[i] == b[i]:
+        i += 1
+    return i
+
+
+@functools.cache
+def listed(common: float = COMMON_ZIPF) -> Listed:
+    """The words `is_word` (at ``common``) or `is_variant_of_listed` accepts: an OCR
+    correction must be one of them, and tries thousands of readings per unknown word."""
+    name = "listed-en-" + re.sub(r"[^a-z0-9]+", "-", repr(common))  # 3.0 → "listed-en-3-0"
+    ordered = wordlists.sorted_words(name, functools.partial(_derive_listed, common))
+    backwards = wordlists.sorted_words(f"{name}-backwards", lambda: [w[::-1] for w in ordered])
+    return Listed(frozenset(ordered), ordered, backwards)
+
+
+def _derive_listed(common: float) -> set[str]:
+    frequent = {word for word, value in _frequencies("en").items() if value >= common}
+    variants = {word for word in _variant_preimages() if is_variant_of_listed(word)}
+    return set(_dictionary()) | frequent | variants
 
 
 @functools.lru_cache(maxsize=1 << 18)  # a corpus repeats its words: decide each once

@@ -13,7 +13,7 @@ The files hold data only (words, numbers, a checksum): nothing in them is run. A
 file that is not this user's, that others may write, or whose checksum or counts
 disagree is not read; the list is derived again and the file rewritten.
 
-Two shapes: a *word set* (a `frozenset`) and a *frequency table* ({word: value}),
+Two shapes: a *word set* (a `frozenset`, or a sorted list) and a *frequency table* ({word: value}),
 the latter either loaded into a `dict` for frequent look-ups or kept as a sorted
 `SortedTable`, searched by bisection, which loads without building anything (the
 foreign lists: read for a few words a document, and the largest).
@@ -109,6 +109,16 @@ def word_set(name: str, derive: Callable[[], Iterable[str]]) -> frozenset[str]:
     if loaded is not None and not loaded[1]["table"]:
         return frozenset(_split(loaded[0]))
     words = frozenset(derive())
+    _write(name, _encode(words, None))
+    return words
+
+
+def sorted_words(name: str, derive: Callable[[], Iterable[str]]) -> list[str]:
+    """The words of list ``name`` in order, read from the cache or derived (and then written there)."""
+    loaded = _read(name)
+    if loaded is not None and not loaded[1]["table"]:
+        return _split(loaded[0])  # the file keeps them in byte order, which is code point order
+    words = sorted(set(derive()))
     _write(name, _encode(words, None))
     return words
 

@@ -38,3 +38,25 @@ def test_foreign_words_are_found_in_the_other_lists() -> None:
                                              ("vim", False), ("civil", False), ("", False)])
 def test_roman_numerals(word: str, roman: bool) -> None:
     assert lexicon.is_roman_numeral(word) is roman
+
+
+@pytest.mark.parametrize("word", ["the", "criticise", "honour", "manoeuvre", "tbe", "governrnent", "reinclose"])
+def test_the_listed_words_are_what_is_word_or_is_variant_of_listed_accepts(word: str) -> None:
+    expected = lexicon.is_word(word) or lexicon.is_variant_of_listed(word)
+    assert (word in lexicon.listed().words) is expected
+
+
+def test_the_listed_words_are_kept_sorted_forwards_and_backwards() -> None:
+    listed = lexicon.listed()
+    assert list(listed.ordered) == sorted(listed.words)
+    assert list(listed.backwards) == sorted(w[::-1] for w in listed.words)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("governrnent", 6, 4), ("government", 10, 10), ("xgovernment", 0, 10), ("", 0, 0), ("zz", 0, 0)],
+)
+def test_how_much_of_a_string_a_listed_word_can_begin_or_end(text: str, start: int, end: int) -> None:
+    words = ["govern", "government", "permanent", "governor"]
+    listed = lexicon.Listed(frozenset(words), sorted(words), sorted(w[::-1] for w in words))
+    assert (listed.longest_start(text), listed.longest_end(text)) == (start, end)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from edition import lexicon
 from edition.annotations import Annotation
 from edition.blocks import split_blocks
 from edition.config import EditionConfig
 from edition.convert import convert_document
 from edition.corrections import Correction, Corrections
-from edition.detectors import Detection, DetectionContext, Registers, default_detectors
+from edition.detectors import Detection, DetectionContext, Registers, default_detectors, ocr
 from edition.detectors.ocr import OcrDetector
 from edition.persons import Personography, PersonRecord
 from edition.reading import diplomatic_text, normalized_text
@@ -242,3 +245,69 @@ def test_nothing_in_the_seeds_is_an_ordinary_word_error(name: str) -> None:
                                options=OcrDetector.defaults, name=name)
     found = OcrDetector().detect(context)
     assert found.annotations == () and found.review == ()
+
+
+# -- the candidate search -----------------------------------------------------------------------
+# The search makes only the readings that can be words; it must find what making every
+# reading one or two edits away and keeping the words finds, at the same costs to the bit.
+def every_reading(word: str) -> dict[str, float]:
+    """Each reading one edit from ``word`` at its cheapest cost, the plain way."""
+    made: list[tuple[float, str]] = []
+    for printed, read, cost in ocr.CONFUSIONS:
+        made += [(cost, word[:i] + printed + word[i + len(read) :])
+                 for i in range(len(word)) if word.startswith(read, i)]  # fmt: skip
+    for i in range(len(word)):
+        made.append((ocr.DOUBLED if i and word[i] == word[i - 1] else ocr.EDIT, word[:i] + word[i + 1 :]))
+        made += [(ocr.EDIT, word[:i] + x + word[i + 1 :]) for x in ocr.LETTERS if x != word[i]]
+        if i + 1 < len(word) and word[i] != word[i + 1]:
+            made.append((ocr.TRANSPOSE, word[:i] + word[i + 1] + word[i] + word[i + 2 :]))
+    for i in range(len(word) + 1):
+        twins = {word[i - 1 : i], word[i : i + 1]}
+        made += [(ocr.TWIN if x in twins else ocr.INSERT, word[:i] + x + word[i:]) for x in ocr.LETTERS]
+        if 0 < i < len(word):
+            made.append((ocr.SPLIT, word[:i] + " " + word[i:]))
+    cheapest: dict[str, float] = {}
+    for cost, reading in made:
+        cheapest[reading] = min(cost, cheapest.get(reading, 99.0))
+    return cheapest
+
+
+def exhaustive_corrections(word: str, common: float = 3.0) -> dict[str, float]:
+    found = every_reading(word)
+    for reading, cost in list(found.items()):
+        if cost <= ocr.CHEAP_FIRST and " " not in reading:
+            for again, more in every_reading(reading).items():
+                total = cost + more + ocr.SECOND_EDIT
+                if total <= ocr.MOST_TWO:
+                    found[again] = min(total, found.get(again, 99.0))
+    words = lexicon.listed(common).words
+    return {
+        reading: cost for reading, cost in found.items() if reading != word and (
+            reading in words if " " not in reading
+            else min(len(p) for p in reading.split()) >= 2
+            and min(lexicon.zipf(p) for p in reading.split()) >= ocr.PAIR_ZIPF
+        )
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["tbe", "governrnent", "wliich", "unclerstood", "goverment", "questioons", "informedof",
+     "negotations", "correspoudence", "reconnoissance", "justifled", "thoe", "paart", "lst",
+     "committtee", "rnrnrn", "aa", "xyzzy", "mississipi", "liis", "tlie"],
+)  # fmt: skip
+def test_the_candidate_search_finds_what_trying_every_reading_finds(word: str) -> None:
+    assert dict(ocr.corrections(word, 3.0)) == exhaustive_corrections(word, 3.0)
+
+
+@given(st.sampled_from(sorted(w for w in lexicon.listed(3.0).ordered[::211] if w.isalpha())),
+       st.lists(st.tuples(st.integers(0, 30), st.sampled_from(["", "e", "rn", "ll", "cl"])), max_size=2))
+@settings(max_examples=40, deadline=None)
+def test_the_candidate_search_finds_what_trying_every_reading_finds_for_damaged_words(
+    word: str, damage: list[tuple[int, str]]
+) -> None:
+    for at, put in damage:  # drop a letter and put something in its place
+        at %= len(word)
+        word = word[:at] + put + word[at + 1 :]
+    if word:
+        assert dict(ocr.corrections(word, 2.5)) == exhaustive_corrections(word, 2.5)

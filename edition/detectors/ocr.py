@@ -26,9 +26,10 @@ Every machine flag is a `ReviewItem`: ``ocr.emendation`` or ``ocr.suspect``.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -100,6 +101,11 @@ FREQUENCY_WEIGHT = 0.3
 DOCUMENT_BONUS = 0.3
 # What a second edit adds besides its own cost: two slips in one word are rarer than one.
 SECOND_EDIT = 0.2
+# A second edit only after a first this cheap, and two only as dear as this, SECOND_EDIT included.
+CHEAP_FIRST = 0.6
+MOST_TWO = 1.5
+# How frequent both halves of a word run together must be: "informedof" is "informed of".
+PAIR_ZIPF = 4.0
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LETTER_SET = frozenset(LETTERS)
@@ -277,7 +283,7 @@ class _Checker:
 
     def valid(self, word: str) -> bool:
         """Whether ``word`` may be offered as a correction: a listed word, not a derivation."""
-        return lexicon.is_word(word, self.common) or lexicon.is_variant_of_listed(word)
+        return word in lexicon.listed(self.common).words
 
     # -- the pass ------------------------------------------------------------------------
     def run(self) -> Iterator[Finding]:
@@ -439,22 +445,7 @@ class _Checker:
 
     def candidates(self, word: str) -> list[Candidate]:
         """Corrections of ``word`` ranked best first: cheap OCR edits, frequent and local words."""
-        costs = _edits(word)
-        words = lexicon.listed_among({r for r in costs if " " not in r}, self.common)
-        best: dict[str, float] = {}
-        for reading, cost in costs.items():
-            if reading == word:
-                continue
-            if " " in reading:
-                left, right = reading.split(" ", 1)
-                if min(lexicon.zipf(left), lexicon.zipf(right)) < 4.0 or len(left) < 2 or len(right) < 2:
-                    continue
-            elif reading not in words:
-                continue
-            best[reading] = min(cost, best.get(reading, 99.0))
-        ranked = [
-            Candidate(w, cost, self._score(w, cost)) for w, cost in best.items()
-        ]
+        ranked = [Candidate(w, cost, self._score(w, cost)) for w, cost in corrections(word, self.common)]
         ranked.sort(key=lambda c: (-c.score, c.cost, c.word))
         return ranked
 
@@ -508,52 +499,109 @@ class _Checker:
         return Finding(start, end, surface, tuple(candidates), correction, cert, reason)
 
 
-def _edits(word: str) -> dict[str, float]:
-    """Readings of ``word`` one or two cheap edits away, with their weighted costs."""
-    first = _edits1(word)
-    result = dict(first)
-    # A second edit only after a cheap first one: two confusions, or a confusion and a slip.
-    for reading, cost in first.items():
-        if cost > 0.6 or " " in reading:
-            continue
-        for again, more in _edits1(reading).items():
-            total = cost + more + SECOND_EDIT
-            if total <= 1.5 and total < result.get(again, 99.0):
-                result[again] = total
-    return result
+@functools.lru_cache(maxsize=1 << 14)  # a volume repeats its slips ("tbe", "tlie"): search each once
+def corrections(word: str, common: float) -> tuple[tuple[str, float], ...]:
+    """What ``word`` may be a misreading of, each at its cheapest weighted edit cost, by word.
+
+    A listed word (`lexicon.listed` at ``common``) or a pair of frequent words
+    (`_word_pairs`), one edit from ``word`` or two: a second edit only after a first
+    of at most `CHEAP_FIRST`, and only where the two with `SECOND_EDIT` cost at most
+    `MOST_TWO`. The search makes only the readings that can be listed words and
+    tests each cost's readings against the lexicon as one set.
+    """
+    listed = lexicon.listed(common)
+    best: dict[str, float] = {}
+    first = _readings_by_cost(word, lambda cost: True)
+    for cost, readings in first.items():
+        _keep(best, listed.words.intersection(readings), cost)
+    _keep(best, _word_pairs(word), SPLIT)
+    cheap: dict[str, float] = {}  # each reading a cheap first edit gives, at its cheapest
+    for cost in sorted(c for c in first if c <= CHEAP_FIRST):
+        for reading in first[cost]:
+            cheap.setdefault(reading, cost)
+    for reading, cost in cheap.items():
+        _keep_second_edits(best, reading, cost, listed)
+    best.pop(word, None)
+    return tuple(sorted(best.items()))
 
 
-def _edits1(word: str) -> dict[str, float]:
-    """Every reading one edit from ``word``: confusions, doubled and dropped letters, a split.
+def _keep_second_edits(best: dict[str, float], reading: str, first: float, listed: lexicon.Listed) -> None:
+    """Into ``best``: the words one more edit of ``reading`` (reached at cost ``first``) makes."""
 
-    Each reading keeps its cheapest edit: the readings are made by cost, cheapest
-    first, and a later, dearer way to the same reading is ignored.
+    def total(more: float) -> float:
+        # Always summed in this order: two ways of equal cost give the very same float.
+        return first + more + SECOND_EDIT
+
+    # A second edit makes the correction itself, so only where a listed word can
+    # begin with what precedes it and end with what follows it: most places are not.
+    last_start = listed.longest_start(reading)
+    first_end = len(reading) - listed.longest_end(reading)
+    within = _readings_by_cost(reading, lambda more: total(more) <= MOST_TWO, last_start, first_end)
+    for more, readings in within.items():
+        _keep(best, listed.words.intersection(readings), total(more))
+    if total(SPLIT) <= MOST_TWO:
+        _keep(best, _word_pairs(reading), total(SPLIT))
+
+
+def _keep(best: dict[str, float], words: Iterable[str], cost: float) -> None:
+    for word in words:
+        if cost < best.get(word, 99.0):
+            best[word] = cost
+
+
+def _word_pairs(word: str) -> list[str]:
+    """``word`` split in two frequent words (`PAIR_ZIPF`), each of two letters or more: "informedof"."""
+    pairs = ((word[:i], word[i:]) for i in range(2, len(word) - 1))
+    return [f"{left} {right}" for left, right in pairs
+            if lexicon.zipf(left) >= PAIR_ZIPF and lexicon.zipf(right) >= PAIR_ZIPF]  # fmt: skip
+
+
+def _readings_by_cost(word: str, admits: Callable[[float], bool], last_start: int | None = None,
+                      first_end: int = 0) -> dict[float, list[str]]:  # fmt: skip
+    """The readings one edit from ``word`` by what the edit costs, for the costs ``admits``.
+
+    Confusions, a doubled letter undone, a letter dropped, changed, swapped or
+    added (cheaper when it doubles a neighbour); a split is `_word_pairs`'. A
+    reading may stand at more than one cost: its cheapest is its cost. Only
+    edits of ``word[a:b]`` with ``a <= last_start`` and ``b >= first_end`` are made.
     """
     n = len(word)
+    last = n if last_start is None else min(last_start, n)
     by_cost: dict[float, list[str]] = {}
     for printed, read, cost in CONFUSIONS:
         at = word.find(read)
-        while at >= 0:
-            by_cost.setdefault(cost, []).append(word[:at] + printed + word[at + len(read) :])
-            at = word.find(read, at + 1)
-    for i in range(n):
-        doubled = i > 0 and word[i] == word[i - 1]
-        by_cost.setdefault(DOUBLED if doubled else EDIT, []).append(word[:i] + word[i + 1 :])
-        head, tail = word[:i], word[i + 1 :]
-        by_cost.setdefault(EDIT, []).extend(head + letter + tail for letter in LETTERS if letter != word[i])
-        if i + 1 < n and word[i] != word[i + 1]:
-            by_cost.setdefault(TRANSPOSE, []).append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
-    for i in range(n + 1):
+        if 0 <= at <= last and admits(cost):
+            group = by_cost.setdefault(cost, [])
+            while 0 <= at <= last:
+                if at + len(read) >= first_end:
+                    group.append(word[:at] + printed + word[at + len(read) :])
+                at = word.find(read, at + 1)
+    one = range(max(0, first_end - 1), min(n - 1, last) + 1)  # where one letter may change
+    for i in one:
+        cost = DOUBLED if i > 0 and word[i] == word[i - 1] else EDIT
+        if admits(cost):
+            by_cost.setdefault(cost, []).append(word[:i] + word[i + 1 :])
+    if admits(EDIT):
+        by_cost.setdefault(EDIT, []).extend(
+            word[:i] + letter + word[i + 1 :] for i in one for letter in LETTERS if letter != word[i]
+        )
+    if admits(TRANSPOSE):
+        by_cost.setdefault(TRANSPOSE, []).extend(
+            word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            for i in range(max(0, first_end - 2), min(n - 2, last) + 1)
+            if word[i] != word[i + 1]
+        )
+    twin, insert = admits(TWIN), admits(INSERT)
+    for i in range(first_end, last + 1):
         head, tail = word[:i], word[i:]
         twins = {word[i - 1] if i else "", word[i] if i < n else ""} & LETTER_SET
-        by_cost.setdefault(TWIN, []).extend(head + letter + tail for letter in sorted(twins))
-        by_cost.setdefault(INSERT, []).extend(head + letter + tail for letter in LETTERS if letter not in twins)
-    by_cost.setdefault(SPLIT, []).extend(word[:i] + " " + word[i:] for i in range(1, n))
-    out: dict[str, float] = {}
-    for cost in sorted(by_cost):
-        for reading in by_cost[cost]:
-            out.setdefault(reading, cost)
-    return out
+        if twin:
+            by_cost.setdefault(TWIN, []).extend(head + letter + tail for letter in twins)
+        if insert:
+            by_cost.setdefault(INSERT, []).extend(
+                head + letter + tail for letter in LETTERS if letter not in twins
+            )
+    return by_cost
 
 
 def _digit_readings(word: str) -> list[tuple[str, float]]:
