@@ -308,7 +308,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             pages = page_memo(options, config) if options.cache else None
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
                                       search=options.search, memo=pages,
-                                      advance=progress.advance))  # fmt: skip
+                                      advance=progress.advance, jobs=options.jobs))  # fmt: skip
     except BaseException:
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:

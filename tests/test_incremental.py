@@ -9,6 +9,7 @@ import pytest
 
 import edition.pipeline
 from edition.pipeline import BuildOptions, build_edition
+from edition.render.documents import PARALLEL_FROM
 
 from .conftest import SEEDS, published
 
@@ -44,7 +45,7 @@ def test_a_warm_rebuild_equals_a_clean_build(sources: Path, tmp_path: Path) -> N
 
 
 def test_parallel_equals_serial(sources: Path, tmp_path: Path) -> None:
-    for k in range(20):  # enough documents to start worker processes
+    for k in range(PARALLEL_FROM):  # enough documents to convert and render in worker processes
         (sources / "texts" / f"copy{k}.txt").write_text(
             f"Copy {k}\n\nYezhov came.", encoding="utf-8"
         )

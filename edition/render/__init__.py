@@ -28,30 +28,29 @@ reads from ``file://``)::
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from lxml import etree
 
 from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
-from edition.reading import diplomatic_text, normalized_text
 from edition.render import pages
-from edition.render.citation import bibtex, citation_text, csl_json
 from edition.render.digest import Digest, digest
-from edition.render.html import RenderContext, UnknownElement, render_body
+from edition.render.documents import (
+    DocumentOutcome,
+    DocumentTask,
+    render_documents,
+    reread_search_page,
+)
+from edition.render.html import RenderContext, UnknownElement
 from edition.render.memo import DocumentFacts, PageMemo
-from edition.render.persons import Personography, PersonRecord, person_href, persons_in
+from edition.render.persons import Personography, person_href, persons_in
 from edition.render.principles import gather
-from edition.render.search import SearchPage, index_pages, search_page
+from edition.render.search import SearchPage, index_pages
 from edition.render.teiread import (
-    NS,
     TEI_CORPUS,
-    DocumentInfo,
-    TeiDocument,
     as_document,
     is_register,
     parse_tei,
@@ -73,6 +72,7 @@ def render_site(
     search: bool = False,
     memo: PageMemo | None = None,
     advance: Callable[[], None] = lambda: None,
+    jobs: int = 1,
 ) -> list[Diagnostic]:
     """Write the site for ``tei_files`` (in the edition's order) into the empty ``site_dir``.
 
@@ -90,6 +90,7 @@ def render_site(
     unreadable, not well-formed or not TEI, located ``file:line:col``. Same TEI in,
     byte-identical site out.
 
+    ``jobs``: processes writing the documents' folders (0: all cores).
     ``advance`` is called as each document is written. ``memo``: the previous build's
     pages (`edition.render.memo`); a document whose page would come out the same is
     linked from there instead of rendered.
@@ -107,52 +108,62 @@ def render_site(
         personography.add_persons(document.digest.persons, authoritative=False)
         personography.mentions.extend(document.digest.mentions)
 
-    env = pages.environment()
     person_links = {pid: "../" + person_href(pid) for pid in personography.persons}
     person_words = {
         pid: ", ".join(w for w in (p.name, p.dates) if w)
         for pid, p in personography.persons.items()
     }
-    unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
     infos = [d.digest.info for d in documents]
-    search_pages: list[SearchPage] = []
+    keys: list[str] = []
+    outcomes: list[DocumentOutcome | None] = []
+    tasks: list[DocumentTask] = []
     for index, document in enumerate(documents):
         info = document.digest.info
         neighbours = (
             infos[index - 1] if index > 0 else None,
             infos[index + 1] if index + 1 < len(infos) else None,
         )
-        named = persons_in(personography, document.digest.mentions)
+        person_ids = sorted({m.person_id for m in document.digest.mentions} & personography.persons.keys())
+        searched = tuple(person_ids) if search else None
         key = ""
-        found: Sequence[UnknownElement] | None = None
         if memo is not None:
             linked = [personography.persons.get(pid) for pid in document.digest.refs]
             key = memo.key(document.sha, neighbours, linked)
             record = memo.reuse(f"document:{info.id}", key, site_dir)
-            found = record.facts.unknown if record is not None and record.facts else None
-        root: etree._Element | None = None
-        if found is None or search:
-            root = parse_tei(document.path)
-        if found is None:
-            assert root is not None
-            context = RenderContext(
-                persons={pid: person_links[pid] for pid in document.digest.refs if pid in person_links},
-                person_labels={pid: person_words[pid] for pid in document.digest.refs if pid in person_words},
-                resp_labels=dict(document.digest.labels),
-            )
-            found = _write_document(env, site_dir, config, document.path, info, root, context,
-                                    neighbours, named)  # fmt: skip
-            if memo is not None:
-                files = [f"{info.id}/{path.name}" for path in (site_dir / info.id).iterdir()]
-                facts = DocumentFacts(document.sha, document.digest, tuple(found))
-                memo.record(f"document:{info.id}", key, site_dir, files, facts)
-        if search:
-            assert root is not None
-            person_ids = sorted({m.person_id for m in document.digest.mentions} & personography.persons.keys())
-            search_pages.append(search_page(TeiDocument(document.path, info, root), person_ids))
-        for element in found:
+            if record is not None and record.facts is not None:
+                page = reread_search_page(document.path, info, searched) if searched is not None else None
+                outcomes.append(DocumentOutcome(record.facts.unknown, page))
+                keys.append(key)
+                advance()
+                continue
+        context = RenderContext(
+            persons={pid: person_links[pid] for pid in document.digest.refs if pid in person_links},
+            person_labels={pid: person_words[pid] for pid in document.digest.refs if pid in person_words},
+            resp_labels=dict(document.digest.labels),
+        )
+        named = tuple(persons_in(personography, document.digest.mentions))
+        tasks.append(DocumentTask(document.path, info, neighbours, named, context, searched))
+        outcomes.append(None)
+        keys.append(key)
+    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    rendered = render_documents(tasks, config, site_dir, jobs, advance)
+    for index, outcome in zip(missing, rendered, strict=True):
+        outcomes[index] = outcome
+        document = documents[index]
+        if memo is not None:
+            info = document.digest.info
+            files = [f"{info.id}/{path.name}" for path in (site_dir / info.id).iterdir()]
+            facts = DocumentFacts(document.sha, document.digest, outcome.unknown)
+            memo.record(f"document:{info.id}", keys[index], site_dir, files, facts)
+    unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
+    search_pages: list[SearchPage] = []
+    for document, done in zip(documents, outcomes, strict=True):
+        assert done is not None
+        for element in done.unknown:
             unknown.setdefault(element.name, []).append((document.path, element))
-        advance()
+        if done.search is not None:
+            search_pages.append(done.search)
+    env = pages.environment()
     once = _once(memo, site_dir)
     once("index", pages.index_files(), (infos,), lambda: pages.write_index(env, site_dir, config, infos))
     pages.write_persons(env, site_dir, config, infos, personography, once)
@@ -187,36 +198,6 @@ def _once(memo: PageMemo | None, site_dir: Path) -> pages.Once:
             memo.record(group, key, site_dir, files)
 
     return run
-
-
-def _write_document(
-    env: jinja2.Environment,
-    site_dir: Path,
-    config: EditionConfig,
-    path: Path,
-    info: DocumentInfo,
-    root: etree._Element,
-    context: RenderContext,
-    neighbours: tuple[DocumentInfo | None, DocumentInfo | None],
-    named: Sequence[PersonRecord],
-) -> tuple[UnknownElement, ...]:
-    """Write a document's folder: its page, TEI, citations and plain texts."""
-    citable = pages.document_citable(config, info)
-    context = replace(context, permalink_base=citable.url,
-                      citation=citation_text(replace(citable, url="")))  # fmt: skip
-    body = root.find("tei:text/tei:body", NS)
-    assert body is not None  # as_document refuses a TEI without one
-    rendered = render_body(body, context)
-    normalized = normalized_text(root)
-    pages.write_document(env, site_dir, config, info, rendered, neighbours, named, citable,
-                         pages.document_description(info, normalized))  # fmt: skip
-    folder = site_dir / info.id
-    shutil.copyfile(path, folder / f"{info.id}.xml")
-    pages.write_text(folder / f"{info.id}.json", csl_json(citable))
-    pages.write_text(folder / f"{info.id}.bib", bibtex(citable))
-    pages.write_text(folder / f"{info.id}-diplomatic.txt", diplomatic_text(root))
-    pages.write_text(folder / f"{info.id}-normalized.txt", normalized)
-    return rendered.unknown
 
 
 def _registers_beside(tei_files: Sequence[Path]) -> list[Path]:
