@@ -254,7 +254,10 @@ class _Checker:
         self.claimed = sorted(claimed)
         self.longest = max((e - s for s, e in self.claimed), default=0)
         self.words = list(WORD.finditer(text))
-        self.vocabulary = Counter(m.group().lower() for m in self.words)
+        self.surfaces = [m.group() for m in self.words]
+        self.vocabulary: Counter[str] = Counter()
+        for surface, count in Counter(self.surfaces).items():  # each distinct form lowered once
+            self.vocabulary[surface.lower()] += count
         self._known: dict[str, bool] = {}
 
     # -- spans ---------------------------------------------------------------------------
@@ -290,8 +293,9 @@ class _Checker:
         yield from self.broken_hyphens()
         yield from self.compounds()
         yield from self.splits()
+        settled = {s for s in set(self.surfaces) if self._settled(s)}
         for index, match in enumerate(self.words):
-            if not self.free(*match.span()):
+            if self.surfaces[index] in settled or not self.free(*match.span()):
                 continue
             found = self.word(index, match)
             if found:
@@ -330,14 +334,19 @@ class _Checker:
     def _is_prefix(part: str) -> bool:
         return part.lower() in lexicon.PREFIXES
 
+    def _settled(self, surface: str) -> bool:
+        """Whether ``surface`` is no error wherever it stands: most words, decided once a text."""
+        if not surface.isascii() or len(surface) < self.min_length:
+            return True
+        # Capitalized: the names stage's; an acronym: not ours; or a word.
+        return not HAS_DIGIT.search(surface) and (not surface.islower() or self.known(surface))
+
     def word(self, index: int, match: re.Match[str]) -> Finding | None:
         surface = match.group()
         start, end = match.span()
-        if not surface.isascii() or len(surface) < self.min_length:
+        if self._settled(surface):
             return None
         digits = HAS_DIGIT.search(surface) is not None
-        if not digits and (not surface.islower() or self.known(surface)):
-            return None  # capitalized: the names stage's; an acronym: not ours; or a word
         if self._in_named_compound(start, end) or self._elided(start):
             return None
         if digits:
@@ -418,16 +427,18 @@ class _Checker:
 
         Only when a part is not in the dictionary: ``any one`` and ``per cent`` stand.
         """
-        for index, (a, b) in enumerate(zip(self.words, self.words[1:], strict=False)):
-            first, second = a.group(), b.group()
+        # Only the pairs with a part not in the dictionary, in order: the cheapest test first.
+        unlisted = {s for s in set(self.surfaces) if not lexicon.in_dictionary(s.lower())}
+        beside = {i + step for i, s in enumerate(self.surfaces) if s in unlisted for step in (-1, 0)}
+        for index in sorted(beside & set(range(len(self.words) - 1))):
+            a, b = self.words[index], self.words[index + 1]
+            first, second = self.surfaces[index], self.surfaces[index + 1]
             if self.text[a.end() : b.start()] != " ":
                 continue
             if not (first + second).isalpha() or not (first + second).isascii():
                 continue
             if not second.islower() or not first[1:].islower():
                 continue
-            if lexicon.in_dictionary(first.lower()) and lexicon.in_dictionary(second):
-                continue  # two words, as most neighbours are: the cheapest test first
             joined = (first + second).lower()
             if len(joined) < 5 or lexicon.zipf(joined) < self.common or not self.valid(joined):
                 continue
