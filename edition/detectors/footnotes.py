@@ -410,6 +410,8 @@ def align(notes: Sequence[Endnote], candidates: Sequence[Candidate]) -> dict[int
     best_by_n: dict[int, dict[int, dict[str, tuple[float, int]]]] = {}
     best_symbol: dict[int, tuple[float, int]] = {}
     states: list[tuple[float, int, int, int]] = []  # (score, note index, candidate position, back)
+    labels = [str(note.index) for note in notes]
+    printed = [(c.number, c.suffix) for c in candidates]  # asked for at every note: read once
     position = 0
     while position < len(candidates):
         group_end = position
@@ -418,11 +420,11 @@ def align(notes: Sequence[Endnote], candidates: Sequence[Candidate]) -> dict[int
         fresh: list[tuple[float, int, int, int]] = []
         for c in range(position, group_end):
             candidate = candidates[c]
-            for note in notes:
+            for note, label in zip(notes, labels, strict=True):
                 value = candidate.worth - (UNMARKED_COST if note.unmarked else 0.0)
-                first = FIRST_IS_ONE if candidate.n == str(note.index) else 0.0
+                first = FIRST_IS_ONE if candidate.n == label else 0.0
                 score, back = _best_previous(
-                    note.index, candidate, best_all, best_by_n, best_symbol
+                    note.index, printed[c], best_all, best_by_n, best_symbol
                 )
                 if back < 0 or score < first:
                     score, back = first, -1
@@ -430,7 +432,7 @@ def align(notes: Sequence[Endnote], candidates: Sequence[Candidate]) -> dict[int
         for state in fresh:
             index = len(states)
             states.append(state)
-            _remember(state, index, candidates, best_all, best_by_n, best_symbol)
+            _remember(state, index, printed, best_all, best_by_n, best_symbol)
         position = group_end
     if not states:
         return {}
@@ -451,19 +453,21 @@ def _same_group(candidates: Sequence[Candidate], first: int, other: int) -> bool
 
 def _best_previous(
     index: int,
-    candidate: Candidate,
+    printed: tuple[int | None, str],
     best_all: Mapping[int, tuple[float, int]],
     best_by_n: Mapping[int, Mapping[int, Mapping[str, tuple[float, int]]]],
     best_symbol: Mapping[int, tuple[float, int]],
 ) -> tuple[float, int]:
-    """The best (score, state) that matching note ``index`` to ``candidate`` can follow.
+    """The best (score, state) that matching note ``index`` to a candidate can follow.
+
+    ``printed`` is the candidate's number and letter (`Candidate.number`, `.suffix`).
 
     ``(0.0, -1)`` when no earlier state is within `MAX_GAP` notes. Every category
     scores at least `OTHER`, so the best state of a note plus `OTHER` is a floor
     and the look-ups by printed number find the better ones.
     """
-    options: list[tuple[float, int]] = []
-    number, suffix = candidate.number, candidate.suffix
+    number, suffix = printed
+    top_score, top_state = 0.0, -1
     for previous in range(max(1, index - MAX_GAP), index):
         if previous not in best_all:
             continue
@@ -482,36 +486,39 @@ def _best_previous(
                     found.append((LETTER_NEXT, best))  # 37 → 37a
                 elif earlier == suffix:
                     found.append((REPEAT, best))
-            if not suffix:
+            if not suffix and by_n:
                 found.extend((NEXT, best) for best in by_n.get(number - gap, {}).values())
                 for lower in range(max(1, number - gap - 3), number - gap):
-                    found.extend((NEAR, best) for best in by_n.get(lower, {}).values())
+                    if lower in by_n:
+                        found.extend((NEAR, best) for best in by_n[lower].values())
         skipped = SKIP * (gap - 1)  # notes between with no marker: rare outside the heading
-        options.extend((score + bonus - skipped, state) for bonus, (score, state) in found)
-    if not options:
-        return 0.0, -1
-    return max(options, key=lambda option: (option[0], -option[1]))
+        for bonus, (score, state) in found:
+            # The best score; of equal ones, the earliest state.
+            option = score + bonus - skipped
+            if top_state < 0 or option > top_score or (option == top_score and state < top_state):
+                top_score, top_state = option, state
+    return top_score, top_state
 
 
 def _remember(
     state: tuple[float, int, int, int],
     index: int,
-    candidates: Sequence[Candidate],
+    printed: Sequence[tuple[int | None, str]],
     best_all: dict[int, tuple[float, int]],
     best_by_n: dict[int, dict[int, dict[str, tuple[float, int]]]],
     best_symbol: dict[int, tuple[float, int]],
 ) -> None:
     score, note, c, _ = state
-    candidate = candidates[c]
+    number, suffix = printed[c]
     if note not in best_all or score > best_all[note][0]:
         best_all[note] = (score, index)
-    if candidate.number is None:
+    if number is None:
         if note not in best_symbol or score > best_symbol[note][0]:
             best_symbol[note] = (score, index)
         return
-    by_suffix = best_by_n.setdefault(note, {}).setdefault(candidate.number, {})
-    if candidate.suffix not in by_suffix or score > by_suffix[candidate.suffix][0]:
-        by_suffix[candidate.suffix] = (score, index)
+    by_suffix = best_by_n.setdefault(note, {}).setdefault(number, {})
+    if suffix not in by_suffix or score > by_suffix[suffix][0]:
+        by_suffix[suffix] = (score, index)
 
 
 def _heading_end(blocks: Sequence[Block]) -> int | None:
