@@ -156,18 +156,23 @@ def is_word(word: str, common: float = COMMON_ZIPF) -> bool:
 
 
 @functools.cache
+def _variants_of_listed() -> frozenset[str]:
+    """Every word `is_variant_of_listed` accepts: tested once, for each pre-image, then kept."""
+    return wordlists.word_set("variants-of-listed-en", _derive_variants_of_listed)
+
+
+def _derive_variants_of_listed() -> frozenset[str]:
+    return frozenset(w for w in _variant_preimages() if any(in_dictionary(v) for v in spelling_variants(w)))
+
+
 def _variant_preimages() -> frozenset[str]:
-    """Every word whose other national spelling could be a dictionary word: a quick pre-check.
+    """Every word whose other national spelling could be a dictionary word.
 
     `spelling_variants` turns a British form into an American one (and endings both
-    ways); this set holds, for each dictionary word, each form that maps onto it, so
-    a word outside the set needs no variants computed — most edits an OCR
-    correction tries are such words. A superset: the exact test follows.
+    ways); this set holds, for each dictionary word, each form that maps onto it: a
+    superset of the words whose variant is listed, so that the exact test need run
+    on these alone.
     """
-    return wordlists.word_set("variant-preimages-en", _derive_variant_preimages)
-
-
-def _derive_variant_preimages() -> frozenset[str]:
     found: set[str] = set()
     haves: dict[str, list[str]] = {}  # an ending a dictionary word has → the endings it maps from
     for british, american in SPELLING_ENDINGS:
@@ -188,7 +193,7 @@ def _derive_variant_preimages() -> frozenset[str]:
 
 def is_variant_of_listed(word: str) -> bool:
     """Whether the other national spelling of ``word`` is in the dictionary (*criticise*)."""
-    return word in _variant_preimages() and any(in_dictionary(v) for v in spelling_variants(word))
+    return word in _variants_of_listed()
 
 
 def spelling_variants(word: str) -> tuple[str, ...]:
@@ -255,8 +260,7 @@ def listed(common: float = COMMON_ZIPF) -> Listed:
 
 def _derive_listed(common: float) -> set[str]:
     frequent = {word for word, value in _frequencies("en").items() if value >= common}
-    variants = {word for word in _variant_preimages() if is_variant_of_listed(word)}
-    return set(_dictionary()) | frequent | variants
+    return set(_dictionary()) | frequent | _variants_of_listed()
 
 
 @functools.lru_cache(maxsize=1 << 18)  # a corpus repeats its words: decide each once

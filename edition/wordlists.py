@@ -1,8 +1,9 @@
 """Keep the word lists `edition.lexicon` derives, prepared once, in the user's cache folder.
 
 Deriving them from the libraries that ship them takes seconds per process: wordfreq's
-English and six foreign frequency lists, pyspellchecker's dictionary, the
-spelling-variant pre-images. Every build worker needs them, so the first process to
+English and six foreign frequency lists, pyspellchecker's dictionary, the words whose
+other national spelling it lists, the words an OCR correction may be. Every build
+worker needs them, so the first process to
 need a list writes what it derived to ``<cache>/wordlists/`` (`edition.schema.cache_dir`)
 and every later one reads it back in milliseconds.
 
@@ -247,7 +248,7 @@ def _decode(data: bytes) -> tuple[bytes, dict[str, object]] | None:
 
 
 def _write(name: str, data: bytes | None) -> None:
-    """Write list ``name`` atomically and remove its files of other fingerprints; never fail."""
+    """Write list ``name`` atomically and remove the lists of other fingerprints; never fail."""
     if data is None or not NAME.fullmatch(name):
         return
     path = _path(name)
@@ -258,8 +259,8 @@ def _write(name: str, data: bytes | None) -> None:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
         os.replace(partial, path)  # a concurrent worker reads the whole file or none
-        for stale in path.parent.glob(f"{name}-*.list"):
-            if stale != path and stale.stem.rsplit("-", 1)[0] == name:  # not "zipf-pt-br" for "zipf-pt"
+        for stale in path.parent.glob("*.list"):  # lists of other versions or code: never read again
+            if not stale.stem.endswith(f"-{fingerprint()}"):
                 stale.unlink(missing_ok=True)
     except OSError:
         partial.unlink(missing_ok=True)  # a read-only cache: derive again next time

@@ -93,12 +93,13 @@ def test_a_name_that_is_not_a_list_name_is_derived_and_never_written(cache: Path
     assert not cache.exists() and not (cache.parent.parent / "escape").exists()
 
 
-def test_files_of_an_older_fingerprint_are_removed_but_not_a_longer_name(cache: Path) -> None:
+def test_lists_of_another_fingerprint_are_removed_when_one_is_written(cache: Path) -> None:
     cache.mkdir(parents=True)
     (cache / "test-set-0123456789abcdef0123.list").write_bytes(b"old")
-    (cache / "test-set-long-0123456789abcdef0123.list").write_bytes(b"another list")
+    (cache / "other-0123456789abcdef0123.list").write_bytes(b"an old list no longer made")
+    (cache / "notes.txt").write_bytes(b"not ours")
     wordlists.word_set("test-set", lambda: WORDS)
-    assert sorted(p.name.rsplit("-", 1)[0] for p in cache.iterdir()) == ["test-set", "test-set-long"]
+    assert sorted(p.name for p in cache.iterdir()) == ["notes.txt", f"test-set-{wordlists.fingerprint()}.list"]
 
 
 def test_the_lexicon_reads_the_same_lists_from_the_cache(cache: Path) -> None:
