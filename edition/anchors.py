@@ -48,6 +48,7 @@ MINTED_ID = re.compile(r"(?P<prefix>[a-z]+)(?P<number>\d+)")
 # A document id as `document_id` makes it, e.g. "d-003-e5b59e6160513613"; it names a folder
 # of the site (a redirect page), so "../x", "/tmp/x" or "persons" must never pass.
 DOCUMENT_ID = re.compile(r"d-[a-z0-9]+(?:-[a-z0-9]+)*")
+LOCK_LINE = re.compile(rf"{DOCUMENT_ID.pattern}\t{MINTED_ID.pattern}\t[^\t]*\t[^\t]*")
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,7 @@ def read_lock(path: Path, display: str) -> tuple[dict[str, list[Anchor]], list[D
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        fields = line.split("\t")
-        if (
-            len(fields) != 4
-            or not DOCUMENT_ID.fullmatch(fields[0])
-            or not MINTED_ID.fullmatch(fields[1])
-        ):
+        if not LOCK_LINE.fullmatch(line):  # one match per line: a lock has a line per paragraph
             problems.append(
                 error(
                     display,
@@ -102,7 +98,7 @@ def read_lock(path: Path, display: str) -> tuple[dict[str, list[Anchor]], list[D
                 )
             )
             continue
-        doc, anchor_id, digest, rest = fields
+        doc, anchor_id, digest, rest = line.split("\t")
         anchor = (
             Anchor(doc, anchor_id, alias_of=rest, lock_line=number)
             if digest == RETIRED

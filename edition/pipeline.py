@@ -322,7 +322,10 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     # Lines of documents not built this time stay: their ids were published too.
     built = {doc.doc_id for doc in converted}
     kept = [a for doc, lines in published.items() if doc not in built for a in lines]
-    write_lock(lock, [*kept, *(a for doc in converted for a in doc.anchors)])
+    if not lock.exists() or renames or any(
+        set(doc.anchors) != set(published.get(doc.doc_id, ())) for doc in converted
+    ):
+        write_lock(lock, [*kept, *(a for doc in converted for a in doc.anchors)])
     result.diagnostics = list(report)
     return result
 

@@ -28,6 +28,7 @@ reads from ``file://``)::
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,7 +153,7 @@ def render_site(
         document = documents[index]
         if memo is not None:
             info = document.digest.info
-            files = [f"{info.id}/{path.name}" for path in (site_dir / info.id).iterdir()]
+            files = [f"{info.id}/{name}" for name in os.listdir(site_dir / info.id)]
             facts = DocumentFacts(document.sha, document.digest, outcome.unknown)
             memo.record(f"document:{info.id}", keys[index], site_dir, files, facts)
     unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
@@ -226,12 +227,13 @@ def read_all(
     documents: list[ReadDocument] = []
     registers: list[etree._Element] = []
     first_with_id: dict[str, Path] = {}
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()  # (device, inode): one file by two names is read once
     for path in paths:
-        if path.resolve() in seen:
-            continue
-        seen.add(path.resolve())
         try:
+            status = os.stat(path)
+            if (status.st_dev, status.st_ino) in seen:
+                continue
+            seen.add((status.st_dev, status.st_ino))
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             sha = ""  # parse_tei reports it, located
