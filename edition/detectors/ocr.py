@@ -255,9 +255,7 @@ class _Checker:
         self.longest = max((e - s for s, e in self.claimed), default=0)
         self.words = list(WORD.finditer(text))
         self.surfaces = [m.group() for m in self.words]
-        self.vocabulary: Counter[str] = Counter()
-        for surface, count in Counter(self.surfaces).items():  # each distinct form lowered once
-            self.vocabulary[surface.lower()] += count
+        self.vocabulary = Counter(map(str.lower, self.surfaces))
         self._known: dict[str, bool] = {}
 
     # -- spans ---------------------------------------------------------------------------
@@ -335,11 +333,8 @@ class _Checker:
         return part.lower() in lexicon.PREFIXES
 
     def _settled(self, surface: str) -> bool:
-        """Whether ``surface`` is no error wherever it stands: most words, decided once a text."""
-        if not surface.isascii() or len(surface) < self.min_length:
-            return True
-        # Capitalized: the names stage's; an acronym: not ours; or a word.
-        return not HAS_DIGIT.search(surface) and (not surface.islower() or self.known(surface))
+        """Whether ``surface`` is no error wherever it stands: most words, decided once a process."""
+        return _settled(surface, self.min_length, self.common)
 
     def word(self, index: int, match: re.Match[str]) -> Finding | None:
         surface = match.group()
@@ -508,6 +503,14 @@ class _Checker:
     def _finding(self, surface: str, start: int, end: int, candidates: Sequence[Candidate],
                  correction: str, cert: str, reason: str) -> Finding:
         return Finding(start, end, surface, tuple(candidates), correction, cert, reason)
+
+
+@functools.lru_cache(maxsize=1 << 18)  # a corpus repeats its words: decide each once
+def _settled(surface: str, min_length: int, common: float) -> bool:
+    if not surface.isascii() or len(surface) < min_length:
+        return True
+    # Capitalized: the names stage's; an acronym: not ours; or a word.
+    return not HAS_DIGIT.search(surface) and (not surface.islower() or lexicon.is_known(surface, common))
 
 
 @functools.lru_cache(maxsize=1 << 14)  # a volume repeats its slips ("tbe", "tlie"): search each once
