@@ -39,7 +39,9 @@ from edition.diagnostics import Diagnostic
 # A maximal run of digits, with an optional letter of an inserted note ("37a"),
 # that no letter or digit follows, e.g. "27" in "constitution27 signifies", "193027" in "193027—still".
 # Not a file number or decimal ("861.00/11630", "1.5", "10,000"): no "/" or ".5" or ",000" after it.
-DIGIT_RUN = re.compile(r"(?<!\d)(?P<digits>\d{1,7})(?P<suffix>[a-d]?)(?![\w/])(?![.,:]\d)")
+# (Here and below, what must precede the first character is asked after it, "\d(?<!\d\d)" for
+# "(?<!\d)\d": a pattern that opens with a character lets the scan jump from one to the next.)
+DIGIT_RUN = re.compile(r"(?P<digits>\d(?<!\d\d)\d{0,6})(?P<suffix>[a-d]?)(?![\w/])(?![.,:]\d)")
 
 # An apostrophe or closing single quote, e.g. "’" in "Stevens’s3", "the ‘mandate’4", "1860–’61".
 APOSTROPHES = "'\u2019"
@@ -55,11 +57,11 @@ SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 # A bracketed number glued to a word, e.g. "[3]" in "the treaty[3] of"; not "250 [260]" (an emendation).
-BRACKETED = re.compile(r"(?<=[^\s\d\[])\[(?P<digits>\d{1,3})(?P<suffix>[a-d]?)\]")
+BRACKETED = re.compile(r"\[(?<=[^\s\d\[]\[)(?P<digits>\d{1,3})(?P<suffix>[a-d]?)\]")
 
 # A reference symbol glued to what it annotates, e.g. "*" in "editorials* in", "†" in "Ireland.†";
 # not the "* * *" of an omission, nor "**".
-SYMBOL = re.compile(r"(?<=[^\s*†‡§])[*†‡§](?![*†‡§])(?!\s*\*\s*\*)")
+SYMBOL = re.compile(r"[*†‡§](?<=[^\s*†‡§][*†‡§])(?![*†‡§])(?!\s*\*\s*\*)")
 
 # A page marker, whose digits are never a note's, e.g. "[Page 301]", "[p. 12]".
 PAGE_MARKER = re.compile(r"\[(?:Page|page|Pg\.?|pg\.?|p\.|P\.)\s?[\w]{1,8}\]")
@@ -469,28 +471,21 @@ def _best_previous(
     number, suffix = printed
     top_score, top_state = 0.0, -1
     for previous in range(max(1, index - MAX_GAP), index):
-        if previous not in best_all:
+        latest = best_all.get(previous)
+        if latest is None:
             continue
         gap = index - previous
-        found: list[tuple[float, tuple[float, int]]] = []  # (bonus, (score, state))
+        found: list[tuple[float, tuple[float, int]]]  # (bonus, (score, state))
         if number is None:
-            found.append((SYMBOL_NEXT, best_all[previous]))
+            found = [(SYMBOL_NEXT, latest)]
         else:
-            restart = number <= gap and not suffix
-            found.append((RESTART if restart else OTHER, best_all[previous]))
-            if previous in best_symbol:
-                found.append((SYMBOL_NEXT, best_symbol[previous]))
-            by_n = best_by_n.get(previous, {})
-            for earlier, best in by_n.get(number, {}).items():
-                if earlier < suffix:
-                    found.append((LETTER_NEXT, best))  # 37 → 37a
-                elif earlier == suffix:
-                    found.append((REPEAT, best))
-            if not suffix and by_n:
-                found.extend((NEXT, best) for best in by_n.get(number - gap, {}).values())
-                for lower in range(max(1, number - gap - 3), number - gap):
-                    if lower in by_n:
-                        found.extend((NEAR, best) for best in by_n[lower].values())
+            found = [(RESTART if number <= gap and not suffix else OTHER, latest)]
+            symbol = best_symbol.get(previous)
+            if symbol is not None:
+                found.append((SYMBOL_NEXT, symbol))
+            by_n = best_by_n.get(previous)
+            if by_n:
+                found += _numbered_options(by_n, number, suffix, gap)
         skipped = SKIP * (gap - 1)  # notes between with no marker: rare outside the heading
         for bonus, (score, state) in found:
             # The best score; of equal ones, the earliest state.
@@ -498,6 +493,26 @@ def _best_previous(
             if top_state < 0 or option > top_score or (option == top_score and state < top_state):
                 top_score, top_state = option, state
     return top_score, top_state
+
+
+def _numbered_options(
+    by_n: Mapping[int, Mapping[str, tuple[float, int]]], number: int, suffix: str, gap: int
+) -> list[tuple[float, tuple[float, int]]]:
+    """What the states of an earlier note, by printed number, offer ``number`` ``gap`` notes on."""
+    found: list[tuple[float, tuple[float, int]]] = []
+    for earlier, best in by_n.get(number, {}).items():
+        if earlier < suffix:
+            found.append((LETTER_NEXT, best))  # 37 → 37a
+        elif earlier == suffix:
+            found.append((REPEAT, best))
+    if not suffix:
+        expected = number - gap
+        if expected in by_n:
+            found += [(NEXT, best) for best in by_n[expected].values()]
+        for lower in range(max(1, expected - 3), expected):
+            if lower in by_n:
+                found += [(NEAR, best) for best in by_n[lower].values()]
+    return found
 
 
 def _remember(
