@@ -12,10 +12,11 @@ parallel build writes exactly what a serial one does.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from edition.anchors import Anchor
 from edition.config import EditionConfig
@@ -23,6 +24,9 @@ from edition.convert import Converted, convert_document
 from edition.detectors import Registered, Registers, default_detectors
 from edition.diagnostics import Diagnostic, EditionError
 from edition.source import decode_source
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 SERIAL_BELOW = 16  # fewer documents than this are not worth starting processes for
 
@@ -97,6 +101,22 @@ def convert_jobs(
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(shared,)) as pool:
         yield from pool.map(convert_job, jobs, chunksize=chunk)
+
+
+def map_in_order(
+    function: Callable[[T], R], items: Sequence[T], workers: int = 1,
+    initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = (),
+) -> Iterator[R]:  # fmt: skip
+    """``function`` over ``items`` in ``workers`` processes (0: all cores), results in order."""
+    workers = workers or default_jobs()
+    if workers == 1:
+        if initializer is not None:
+            initializer(*initargs)
+        yield from map(function, items)
+        return
+    chunk = max(1, len(items) // (workers * 8))  # a few chunks per worker evens out slow items
+    with ProcessPoolExecutor(workers, initializer=initializer, initargs=initargs) as pool:
+        yield from pool.map(function, items, chunksize=chunk)
 
 
 def read_job(path: Path, display: str, anchors: Sequence[Anchor]) -> Job:

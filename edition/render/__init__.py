@@ -27,18 +27,14 @@ reads from ``file://``)::
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from edition.config import EditionConfig
-from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
+from edition.diagnostics import Diagnostic, warning
 from edition.render import pages
-from edition.render.digest import Digest, digest
+from edition.render.digest import ReadDocument, read_all
 from edition.render.documents import (
     DocumentOutcome,
     DocumentTask,
@@ -50,13 +46,6 @@ from edition.render.memo import DocumentFacts, PageMemo
 from edition.render.persons import Personography, person_href, persons_in
 from edition.render.principles import gather
 from edition.render.search import SearchPage, index_pages
-from edition.render.teiread import (
-    TEI_CORPUS,
-    as_document,
-    is_register,
-    parse_tei,
-    source_line,
-)
 
 __all__ = ["render_site"]
 
@@ -101,7 +90,7 @@ def render_site(
     """
     if registers is None:
         registers = _registers_beside(tei_files)
-    documents, register_roots = read_all([*tei_files, *registers], memo)
+    documents, register_roots = read_all([*tei_files, *registers], memo, jobs)
     personography = Personography()
     for register in register_roots:
         personography.add_register(register, authoritative=True)
@@ -204,71 +193,6 @@ def _once(memo: PageMemo | None, site_dir: Path) -> pages.Once:
 def _registers_beside(tei_files: Sequence[Path]) -> list[Path]:
     folders = dict.fromkeys(path.parent for path in tei_files)
     return [f / REGISTER_FILE for f in folders if (f / REGISTER_FILE).is_file()]
-
-
-@dataclass(frozen=True)
-class ReadDocument:
-    """A TEI document as the first pass leaves it: where it is, its bytes' hash, its digest."""
-
-    path: Path
-    sha: str
-    digest: Digest
-
-
-def read_all(
-    paths: Sequence[Path], memo: PageMemo | None = None
-) -> tuple[list[ReadDocument], list[etree._Element]]:
-    """Read every file into document digests and register trees, collecting all errors first.
-
-    Document ids must be unique; a path given twice is read once. A document whose
-    bytes ``memo`` has seen is not parsed: its digest is the one remembered.
-    """
-    problems = Diagnostics()
-    documents: list[ReadDocument] = []
-    registers: list[etree._Element] = []
-    first_with_id: dict[str, Path] = {}
-    seen: set[tuple[int, int]] = set()  # (device, inode): one file by two names is read once
-    for path in paths:
-        try:
-            status = os.stat(path)
-            if (status.st_dev, status.st_ino) in seen:
-                continue
-            seen.add((status.st_dev, status.st_ino))
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            sha = ""  # parse_tei reports it, located
-        known = memo.digests.get(sha) if memo is not None and sha else None
-        if known is not None:
-            read = ReadDocument(path, sha, known)
-        else:
-            try:
-                root = parse_tei(path)
-                if root.tag == TEI_CORPUS:  # tei/corpus.xml lists the documents given beside it
-                    continue
-                if is_register(root):
-                    registers.append(root)
-                    continue
-                document = as_document(path, root)
-            except EditionError as exc:
-                problems.extend(exc.diagnostics)
-                continue
-            read = ReadDocument(path, sha, digest(document.info, root))
-        doc_id = read.digest.info.id
-        if doc_id in first_with_id:
-            problems.add(
-                error(
-                    str(path),
-                    source_line(parse_tei(path)),
-                    0,
-                    f"document id {doc_id!r} is already the id of {first_with_id[doc_id]}",
-                    "render.tei.duplicate-document-id",
-                )
-            )
-            continue
-        first_with_id[doc_id] = path
-        documents.append(read)
-    problems.raise_if_errors()
-    return documents, registers
 
 
 def _unknown_warning(name: str, found: list[tuple[Path, UnknownElement]]) -> Diagnostic:

@@ -1,21 +1,42 @@
-"""What the corpus-wide pages need of one document, read from its TEI in one pass.
+"""The renderer's first pass: what the corpus-wide pages need of each document, read from its TEI.
 
 The title page, the persons' pages, the principles page and the neighbours'
 links need a few facts of every document, not its tree. A `Digest` holds them,
 so a build keeps ten thousand digests in memory instead of ten thousand trees,
 and reuses the digest of a TEI file it has seen before (`edition.render.memo`).
+`read_all` reads every file, on all cores.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error
+from edition.parallel import map_in_order
 from edition.render.html import name_refs
 from edition.render.persons import Mention, PersonRecord, find_mentions, read_persons
 from edition.render.principles import Declared, declared, resp_labels
-from edition.render.teiread import NS, DocumentInfo
+from edition.render.teiread import (
+    NS,
+    TEI_CORPUS,
+    DocumentInfo,
+    as_document,
+    is_register,
+    parse_tei,
+    source_line,
+)
+
+if TYPE_CHECKING:
+    from edition.render.memo import PageMemo  # which keeps digests: imported for types only
+
+PARALLEL_FROM = 64  # fewer files than this are read faster than processes start
 
 
 @dataclass(frozen=True)
@@ -40,3 +61,88 @@ def digest(info: DocumentInfo, root: etree._Element) -> Digest:
         labels=tuple(labels.items()),
         declared=declared(root, labels),
     )
+
+
+@dataclass(frozen=True)
+class ReadDocument:
+    """A TEI document as the first pass leaves it: where it is, its bytes' hash, its digest."""
+
+    path: Path
+    sha: str
+    digest: Digest
+
+
+def read_all(
+    paths: Sequence[Path], memo: PageMemo | None = None, jobs: int = 1
+) -> tuple[list[ReadDocument], list[etree._Element]]:
+    """Read every file into document digests and register trees, collecting all errors first.
+
+    Document ids must be unique; a path given twice is read once. A document whose
+    bytes ``memo`` has seen is not parsed: its digest is the one remembered. The
+    others are read in ``jobs`` processes (0: all cores) when there are many.
+    """
+    files: list[tuple[Path, str]] = []
+    seen: set[tuple[int, int]] = set()  # (device, inode): one file by two names is read once
+    for path in paths:
+        try:
+            status = os.stat(path)
+            if (status.st_dev, status.st_ino) in seen:
+                continue
+            seen.add((status.st_dev, status.st_ino))
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            sha = ""  # parse_tei reports it, located
+        files.append((path, sha))
+    known = [memo.digests.get(sha) if memo is not None and sha else None for _, sha in files]
+    unread = [file for file, digested in zip(files, known, strict=True) if digested is None]
+    workers = jobs if len(unread) >= PARALLEL_FROM else 1
+    read = iter(map_in_order(_read_one, unread, workers))
+
+    problems = Diagnostics()
+    documents: list[ReadDocument] = []
+    registers: list[etree._Element] = []
+    first_with_id: dict[str, Path] = {}
+    for (path, sha), digested in zip(files, known, strict=True):
+        if digested is None:
+            kind, found = next(read)
+            if kind == "error":
+                problems.extend(found)  # type: ignore[arg-type]
+                continue
+            if kind == "register":
+                registers.append(parse_tei(path))  # trees do not travel between processes
+                continue
+            if kind == "corpus":  # tei/corpus.xml lists the documents given beside it
+                continue
+            digested = found  # type: ignore[assignment]
+        assert isinstance(digested, Digest)
+        doc_id = digested.info.id
+        if doc_id in first_with_id:
+            problems.add(
+                error(
+                    str(path),
+                    source_line(parse_tei(path)),
+                    0,
+                    f"document id {doc_id!r} is already the id of {first_with_id[doc_id]}",
+                    "render.tei.duplicate-document-id",
+                )
+            )
+            continue
+        first_with_id[doc_id] = path
+        documents.append(ReadDocument(path, sha, digested))
+    problems.raise_if_errors()
+    return documents, registers
+
+
+def _read_one(file: tuple[Path, str]) -> tuple[str, Digest | tuple[Diagnostic, ...] | None]:
+    """("document", its digest), ("register" | "corpus", None) or ("error", the diagnostics)."""
+    path, _ = file
+    try:
+        root = parse_tei(path)
+        if root.tag == TEI_CORPUS:
+            return "corpus", None
+        if is_register(root):
+            return "register", None
+        document = as_document(path, root)
+    except EditionError as exc:
+        return "error", tuple(exc.diagnostics)
+    return "document", digest(document.info, root)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import jinja2
 from lxml import etree
 
 from edition.config import EditionConfig
-from edition.parallel import default_jobs
+from edition.parallel import map_in_order
 from edition.reading import diplomatic_text, normalized_text
 from edition.render import pages
 from edition.render.citation import bibtex, citation_text, csl_json
@@ -63,19 +62,10 @@ def render_documents(
     advance: Callable[[], None] = lambda: None,
 ) -> Iterator[DocumentOutcome]:
     """Write each task's folder into ``site_dir``; outcomes in the tasks' order."""
-    workers = jobs or default_jobs()
-    if workers == 1 or len(tasks) < PARALLEL_FROM:
-        _start(config, site_dir)
-        for task in tasks:
-            outcome = write_document(task)
-            advance()  # before yielding: the caller takes exactly one outcome per task
-            yield outcome
-        return
-    chunk = max(1, len(tasks) // (workers * 8))
-    with ProcessPoolExecutor(workers, initializer=_start, initargs=(config, site_dir)) as pool:
-        for outcome in pool.map(write_document, tasks, chunksize=chunk):
-            advance()
-            yield outcome
+    workers = jobs if len(tasks) >= PARALLEL_FROM else 1
+    for outcome in map_in_order(write_document, tasks, workers, _start, (config, site_dir)):
+        advance()  # before yielding: the caller takes exactly one outcome per task
+        yield outcome
 
 
 def write_document(task: DocumentTask) -> DocumentOutcome:
