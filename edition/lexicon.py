@@ -150,6 +150,11 @@ def in_dictionary(word: str) -> bool:
     return word in _dictionary()
 
 
+def dictionary() -> frozenset[str]:
+    """The English spelling dictionary's words, for testing many words at once."""
+    return _dictionary()
+
+
 def is_word(word: str, common: float = COMMON_ZIPF) -> bool:
     """Whether ``word`` (lowercase) is an English word: in the dictionary or this common."""
     return word in _dictionary() or zipf(word) >= common
@@ -301,6 +306,11 @@ def is_derived(word: str, common: float = COMMON_ZIPF) -> bool:
 
 def foreign_zipf(word: str, languages: Iterable[str]) -> float:
     """The highest Zipf value ``word`` has in any of ``languages``."""
+    return _foreign_zipf(word, tuple(languages))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # each look-up searches several sorted tables
+def _foreign_zipf(word: str, languages: tuple[str, ...]) -> float:
     return max((zipf(word, language) for language in languages), default=0.0)
 
 

@@ -255,7 +255,8 @@ class _Checker:
         self.longest = max((e - s for s, e in self.claimed), default=0)
         self.words = list(WORD.finditer(text))
         self.surfaces = [m.group() for m in self.words]
-        self.vocabulary = Counter(map(str.lower, self.surfaces))
+        self.lowered = list(map(str.lower, self.surfaces))
+        self.vocabulary = Counter(self.lowered)
         self._known: dict[str, bool] = {}
 
     # -- spans ---------------------------------------------------------------------------
@@ -291,7 +292,7 @@ class _Checker:
         yield from self.broken_hyphens()
         yield from self.compounds()
         yield from self.splits()
-        settled = {s for s in set(self.surfaces) if self._settled(s)}
+        settled = _settled_among(set(self.surfaces), self.min_length, self.common)
         for index, match in enumerate(self.words):
             if self.surfaces[index] in settled or not self.free(*match.span()):
                 continue
@@ -423,8 +424,8 @@ class _Checker:
         Only when a part is not in the dictionary: ``any one`` and ``per cent`` stand.
         """
         # Only the pairs with a part not in the dictionary, in order: the cheapest test first.
-        unlisted = {s for s in set(self.surfaces) if not lexicon.in_dictionary(s.lower())}
-        beside = {i + step for i, s in enumerate(self.surfaces) if s in unlisted for step in (-1, 0)}
+        unlisted = self.vocabulary.keys() - lexicon.dictionary()
+        beside = {i + step for i, w in enumerate(self.lowered) if w in unlisted for step in (-1, 0)}
         for index in sorted(beside & set(range(len(self.words) - 1))):
             a, b = self.words[index], self.words[index + 1]
             first, second = self.surfaces[index], self.surfaces[index + 1]
@@ -505,7 +506,20 @@ class _Checker:
         return Finding(start, end, surface, tuple(candidates), correction, cert, reason)
 
 
-@functools.lru_cache(maxsize=1 << 18)  # a corpus repeats its words: decide each once
+# Per (min_length, common): the word forms found settled so far in this process. A corpus
+# repeats its words: a text's forms minus these, a set difference, leaves few to decide.
+_SETTLED: dict[tuple[int, float], set[str]] = {}
+
+
+def _settled_among(surfaces: set[str], min_length: int, common: float) -> set[str]:
+    """Those of ``surfaces`` that are no error wherever they stand (`_settled`)."""
+    known = _SETTLED.setdefault((min_length, common), set())
+    if len(known) > 1 << 18:
+        known.clear()  # a bound on the memory, as an LRU cache would have
+    known.update(s for s in surfaces - known if _settled(s, min_length, common))
+    return surfaces & known
+
+
 def _settled(surface: str, min_length: int, common: float) -> bool:
     if not surface.isascii() or len(surface) < min_length:
         return True
