@@ -423,10 +423,11 @@ class _Checker:
 
         Only when a part is not in the dictionary: ``any one`` and ``per cent`` stand.
         """
-        # Only the pairs with a part not in the dictionary, in order: the cheapest test first.
-        unlisted = self.vocabulary.keys() - lexicon.dictionary()
+        # Only the pairs with a part of ASCII letters not in the dictionary, in order.
+        unlisted = {w for w in self.vocabulary.keys() - lexicon.dictionary() if w.isascii() and w.isalpha()}
+        last = len(self.words) - 2
         beside = {i + step for i, w in enumerate(self.lowered) if w in unlisted for step in (-1, 0)}
-        for index in sorted(beside & set(range(len(self.words) - 1))):
+        for index in sorted(i for i in beside if 0 <= i <= last):
             a, b = self.words[index], self.words[index + 1]
             first, second = self.surfaces[index], self.surfaces[index + 1]
             if self.text[a.end() : b.start()] != " ":
