@@ -30,6 +30,7 @@ import json
 import os
 import re
 import sys
+import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -252,7 +253,8 @@ def _write(name: str, data: bytes | None) -> None:
     if data is None or not NAME.fullmatch(name):
         return
     path = _path(name)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    # Unique to this thread: a Dask worker may run conversions in threads.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
