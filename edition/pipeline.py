@@ -21,7 +21,7 @@ import hashlib
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +73,7 @@ class BuildOptions:
 @dataclass
 class BuildResult:
     config: EditionConfig
+    # Each text's conversion; a published build empties their ``tei`` once written to OUT/tei.
     converted: list[Converted] = field(default_factory=list)
     imported: list[Path] = field(default_factory=list)  # sources/tei/*.xml taken in as they are
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -285,6 +286,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     try:
         progress.stage(f"writing {len(converted)} TEI files")
         tei_files = _write_tei(tei_stage, result)
+        # Written: ten thousand documents' bytes need not stay in memory through the render.
+        converted = result.converted = [replace(doc, tei=b"") for doc in converted]
         registered = _write_personography(tei_stage, config, registers)
         corpus = tei_stage / CORPUS_FILE  # the whole edition described, its files listed
         register = registered[0] if registered else None

@@ -82,9 +82,8 @@ class RuleMemo:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.part")
-            partial.write_bytes(
-                pickle.dumps((VERSION, self.salt, self.current), protocol=pickle.HIGHEST_PROTOCOL)
-            )
+            with open(partial, "wb") as stream:  # streamed: no second copy of the memo in memory
+                pickle.dump((VERSION, self.salt, self.current), stream, pickle.HIGHEST_PROTOCOL)
             partial.replace(self.file)
         except OSError:
             return
