@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 import shutil
 import subprocess
 from collections.abc import Callable, Collection, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -88,7 +86,7 @@ def validate_files(
     java = shutil.which("java")
     jar = _jing_jar()
     if java and jar:
-        problems.extend(_validate_with_jings(java, jar, todo, display))
+        problems.extend(_validate_with_jing(java, jar, todo, display))
     else:
         for path in todo:
             problems.extend(validate_tree(etree.parse(str(path), safe_parser()), display(path)))
@@ -183,22 +181,6 @@ def report_json(files: Sequence[str], problems: Sequence[Diagnostic]) -> dict[st
             for d in problems
         ],
     }
-
-
-JING_BATCH_FROM = 200  # fewer files are checked faster by one Jing than a Java start more
-
-
-def _validate_with_jings(
-    java: str, jar: str, paths: Sequence[Path], display: Callable[[Path], str]
-) -> list[Diagnostic]:
-    """Jing over ``paths``, in one run per core when there are many: a run is single-threaded."""
-    runs = min(os.cpu_count() or 1, max(1, len(paths) // JING_BATCH_FROM))
-    if runs == 1:
-        return _validate_with_jing(java, jar, paths, display)
-    batches = [paths[k::runs] for k in range(runs)]
-    with ThreadPoolExecutor(runs) as pool:  # each thread waits on its own Java process
-        found = list(pool.map(lambda batch: _validate_with_jing(java, jar, batch, display), batches))
-    return [problem for batch in found for problem in batch]
 
 
 def _validate_with_jing(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from edition.cli import main
 from edition.schema import SCHEMA_SHA256, _sha256
-from edition.validate import JING_BATCH_FROM, parse_untrusted, validate_files
+from edition.validate import parse_untrusted, validate_files
 
 VALID = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
@@ -38,21 +37,6 @@ def test_an_invalid_element_is_located(tei_schema: Path, tmp_path: Path) -> None
     problems = validate_files([bad], lambda p: "tei/bad.xml")
     assert problems and all(d.path == "tei/bad.xml" and d.code == "validate.tei" for d in problems)
     assert problems[0].line == 4 and "foo" in problems[0].message
-
-
-@pytest.mark.skipif(not shutil.which("java"), reason="Jing needs Java")
-def test_many_files_are_checked_in_parallel_jing_runs_and_each_problem_is_found(
-    tei_schema: Path, tmp_path: Path
-) -> None:
-    count = 2 * JING_BATCH_FROM + 1  # two runs on two cores
-    fresh = tmp_path.name  # unlike any file found valid before (validity is remembered)
-    paths = [
-        write(tmp_path, f"f{n}.xml", VALID.replace("<p>Text</p>", f"<p>{fresh} {n}<foo/></p>"
-                                                   if n in (0, count - 1) else f"<p>{fresh} {n}</p>"))
-        for n in range(count)
-    ]  # fmt: skip
-    problems = validate_files(paths)
-    assert {d.path for d in problems} == {str(paths[0]), str(paths[-1])}
 
 
 def test_an_entity_bomb_is_refused_unexpanded(tmp_path: Path) -> None:
