@@ -104,6 +104,8 @@ class ConvertCache:
         """Delete entries this build did not use, so the cache holds one build's worth."""
         if not self.folder.is_dir():
             return
-        for entry in sorted(self.folder.glob("*/*")):
-            if entry.name not in keep:
-                entry.unlink(missing_ok=True)
+        for shard in os.scandir(self.folder):  # scandir, not glob: ten thousand entries
+            if shard.is_dir():
+                for entry in os.scandir(shard.path):
+                    if entry.name not in keep:
+                        os.unlink(entry.path)

@@ -81,14 +81,15 @@ class BuildResult:
 
 def display_path(path: Path) -> str:
     """A path as the user should see it: relative to the working folder when it is inside it."""
-    if path.name in ("", ".", ".."):
+    folder, name = os.path.split(path)
+    if name in ("", ".", "..") or not folder:
         return _relative(path)
-    folder = _relative(path.parent)
-    if folder == ".":
-        return path.name
-    if not Path(folder).is_absolute():
-        return f"{folder}/{path.name}"
-    return _relative(path) if path.name == Path.cwd().name else str(path)  # the working folder?
+    shown = _resolved_relative(folder, os.getcwd())
+    if shown == ".":
+        return name
+    if not os.path.isabs(shown):
+        return f"{shown}/{name}"
+    return _relative(path) if name == os.path.basename(os.getcwd()) else str(path)  # the working folder?
 
 
 @functools.lru_cache(maxsize=64)
@@ -410,8 +411,14 @@ def check_places(options: BuildOptions, inputs: Sequence[Path]) -> list[Diagnost
     """
     problems = []
     home = options.sources.resolve()
+    folders: dict[Path, Path] = {}  # each folder resolved once: resolving every file took seconds
     for path in inputs:
-        real = path.resolve()
+        if path.is_symlink():
+            real = path.resolve()
+        else:
+            if path.parent not in folders:
+                folders[path.parent] = path.parent.resolve()
+            real = folders[path.parent] / path.name
         if not real.is_relative_to(home):
             shown = f"{display_path(path.parent)}/{path.name}"  # the link, not where it leads
             problems.append(error(shown, 0, 0,

@@ -104,6 +104,9 @@ def render_site(
         for pid, p in personography.persons.items()
     }
     infos = [d.digest.info for d in documents]
+    # What the keys of the documents' folders are made of, each said once (`PageMemo.key`).
+    described_infos = [repr(info) for info in infos] if memo is not None else []
+    described = {pid: repr(p) for pid, p in personography.persons.items()} if memo is not None else {}
     keys: list[str] = []
     outcomes: list[DocumentOutcome | None] = []
     tasks: list[DocumentTask] = []
@@ -117,8 +120,10 @@ def render_site(
         searched = tuple(person_ids) if search else None
         key = ""
         if memo is not None:
-            linked = [personography.persons.get(pid) for pid in document.digest.refs]
-            key = memo.key(document.sha, neighbours, linked)
+            linked = "\n".join(described.get(pid, "None") for pid in document.digest.refs)
+            before = described_infos[index - 1] if index > 0 else "None"
+            after = described_infos[index + 1] if index + 1 < len(infos) else "None"
+            key = memo.key(document.sha, before, after, linked)
             record = memo.reuse(f"document:{info.id}", key, site_dir)
             if record is not None and record.facts is not None:
                 page = reread_search_page(document.path, info, searched) if searched is not None else None
@@ -182,7 +187,7 @@ def _once(memo: PageMemo | None, site_dir: Path) -> pages.Once:
         if memo is None:
             write()
             return
-        key = memo.key(*inputs)
+        key = memo.key(*map(repr, inputs))
         if memo.reuse(group, key, site_dir) is None:
             write()
             memo.record(group, key, site_dir, files)

@@ -74,11 +74,11 @@ class PageMemo:
             return {}
         return records
 
-    def key(self, *parts: object) -> str:
-        """The key of a group of pages: the salt and every other input, by ``repr``."""
+    def key(self, *parts: str) -> str:
+        """The key of a group of pages: the salt and every other input, said as text (``repr``)."""
         digest = hashlib.sha256(self.salt.encode())
         for part in parts:
-            digest.update(b"\0" + repr(part).encode())
+            digest.update(b"\0" + part.encode())
         return digest.hexdigest()
 
     def reuse(self, group: str, key: str, site_dir: Path) -> Record | None:
