@@ -11,6 +11,8 @@ parallel build writes exactly what a serial one does.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -60,6 +62,30 @@ _shared: Shared | None = None
 _detectors: tuple[Registered, ...] = ()
 
 
+# The collector's first generation is collected after this many new objects, not 700. A
+# build makes millions of objects that live to its end (lock lines, digests, word lists);
+# at Python's default pace, collections walking them took a quarter of an unchanged
+# 10,000-document rebuild (10.0 s → 7.6 s). Its data has no cycles to speak of.
+FEWER_COLLECTIONS = (100_000, 50, 100)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage at the pace of a program with many long-lived objects, then as before."""
+    before = gc.get_threshold()
+    gc.set_threshold(*FEWER_COLLECTIONS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _start_process(shared: Shared) -> None:
+    """A worker process of our own: it lives for the build, at the build's pace of collection."""
+    gc.set_threshold(*FEWER_COLLECTIONS)
+    _start_worker(shared)
+
+
 def _start_worker(shared: Shared) -> None:
     global _shared, _detectors
     _shared, _detectors = shared, default_detectors()
@@ -99,7 +125,7 @@ def convert_jobs(
     if executor is not None:
         yield from executor.map(convert_job, jobs, [shared] * len(jobs))
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(shared,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_process, initargs=(shared,)) as pool:
         yield from pool.map(convert_job, jobs, chunksize=chunk)
 
 
@@ -115,8 +141,14 @@ def map_in_order(
         yield from map(function, items)
         return
     chunk = max(1, len(items) // (workers * 8))  # a few chunks per worker evens out slow items
-    with ProcessPoolExecutor(workers, initializer=initializer, initargs=initargs) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_mapper, initargs=(initializer, initargs)) as pool:
         yield from pool.map(function, items, chunksize=chunk)
+
+
+def _start_mapper(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    gc.set_threshold(*FEWER_COLLECTIONS)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def read_job(path: Path, display: str, anchors: Sequence[Anchor]) -> Job:

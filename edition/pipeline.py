@@ -44,7 +44,7 @@ from edition.corrections import load_corrections
 from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
-from edition.parallel import Job, Outcome, Shared, convert_jobs
+from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
 from edition.progress import SILENT, Progress, as_progress
@@ -246,7 +246,8 @@ def build_edition(
     """
     shown = as_progress(progress)
     try:
-        return _build(options, shown)
+        with fewer_collections():
+            return _build(options, shown)
     finally:
         shown.close()
 

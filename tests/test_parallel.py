@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from edition.cache import ConvertCache
 from edition.config import EditionConfig
 from edition.detectors import Registers
-from edition.parallel import SERIAL_BELOW, Job, Shared, convert_job, convert_jobs
+from edition.parallel import (
+    FEWER_COLLECTIONS,
+    SERIAL_BELOW,
+    Job,
+    Shared,
+    convert_job,
+    convert_jobs,
+    fewer_collections,
+)
 
 from .conftest import SEEDS
 
@@ -78,3 +87,10 @@ def test_a_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
     (tmp_path / key[:2]).mkdir()
     (tmp_path / key[:2] / key).write_bytes(b"not a pickle")
     assert cache.get(key) is None
+
+
+def test_a_build_collects_garbage_at_its_own_pace_and_restores_the_callers() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold() == FEWER_COLLECTIONS
+    assert gc.get_threshold() == before
