@@ -98,6 +98,48 @@ def render_site(
         personography.add_persons(document.digest.persons, authoritative=False)
         personography.mentions.extend(document.digest.mentions)
 
+    infos = [d.digest.info for d in documents]
+    outcomes = _write_documents(documents, personography, config, site_dir, memo, search, jobs, advance)
+    unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
+    search_pages: list[SearchPage] = []
+    for document, done in zip(documents, outcomes, strict=True):
+        for element in done.unknown:
+            unknown.setdefault(element.name, []).append((document.path, element))
+        if done.search is not None:
+            search_pages.append(done.search)
+    env = pages.environment()
+    once = _once(memo, site_dir)
+    once("index", pages.index_files(), (infos,), lambda: pages.write_index(env, site_dir, config, infos))
+    pages.write_persons(env, site_dir, config, infos, personography, once)
+    principles = gather([(d.digest.info.title, d.digest.declared) for d in documents])
+    pages.write_principles(env, site_dir, config, principles)
+    pages.write_releases(env, site_dir, config)
+    present = {info.id for info in infos}
+    for old, (new, ids) in sorted((redirects or {}).items()):
+        if old not in present:  # a document of that id is back: it wins
+            pages.write_redirect(env, site_dir, config, old, new if new in present else "", ids)
+    pages.write_assets(site_dir)
+    warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
+    where = str(documents[0].path) if documents else ""
+    bundles = index_pages(search_pages, site_dir, config, warnings, where) if search else ()
+    pages.write_search(env, site_dir, config, bundles, infos, personography)
+    # Without a base_url (a draft) there is no sitemap: it needs absolute addresses.
+    pages.write_discovery(site_dir, config, infos, sorted(personography.persons))
+    warnings.extend(_unknown_persons(documents, personography))
+    return warnings
+
+
+def _write_documents(
+    documents: Sequence[ReadDocument],
+    personography: Personography,
+    config: EditionConfig,
+    site_dir: Path,
+    memo: PageMemo | None,
+    search: bool,
+    jobs: int,
+    advance: Callable[[], None],
+) -> list[DocumentOutcome]:
+    """Each document's folder: linked from the published site where unchanged, else written."""
     person_links = {pid: "../" + person_href(pid) for pid in personography.persons}
     person_words = {
         pid: ", ".join(w for w in (p.name, p.dates) if w)
@@ -150,34 +192,7 @@ def render_site(
             files = [f"{info.id}/{name}" for name in os.listdir(site_dir / info.id)]
             facts = DocumentFacts(document.sha, document.digest, outcome.unknown)
             memo.record(f"document:{info.id}", keys[index], site_dir, files, facts)
-    unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
-    search_pages: list[SearchPage] = []
-    for document, done in zip(documents, outcomes, strict=True):
-        assert done is not None
-        for element in done.unknown:
-            unknown.setdefault(element.name, []).append((document.path, element))
-        if done.search is not None:
-            search_pages.append(done.search)
-    env = pages.environment()
-    once = _once(memo, site_dir)
-    once("index", pages.index_files(), (infos,), lambda: pages.write_index(env, site_dir, config, infos))
-    pages.write_persons(env, site_dir, config, infos, personography, once)
-    principles = gather([(d.digest.info.title, d.digest.declared) for d in documents])
-    pages.write_principles(env, site_dir, config, principles)
-    pages.write_releases(env, site_dir, config)
-    present = {info.id for info in infos}
-    for old, (new, ids) in sorted((redirects or {}).items()):
-        if old not in present:  # a document of that id is back: it wins
-            pages.write_redirect(env, site_dir, config, old, new if new in present else "", ids)
-    pages.write_assets(site_dir)
-    warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
-    where = str(documents[0].path) if documents else ""
-    bundles = index_pages(search_pages, site_dir, config, warnings, where) if search else ()
-    pages.write_search(env, site_dir, config, bundles, infos, personography)
-    # Without a base_url (a draft) there is no sitemap: it needs absolute addresses.
-    pages.write_discovery(site_dir, config, infos, sorted(personography.persons))
-    warnings.extend(_unknown_persons(documents, personography))
-    return warnings
+    return [outcome for outcome in outcomes if outcome is not None]
 
 
 def _once(memo: PageMemo | None, site_dir: Path) -> pages.Once:
