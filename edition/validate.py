@@ -15,7 +15,7 @@ import hashlib
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -63,14 +63,19 @@ def validate_tree(tree: etree._Element | etree._ElementTree, display: str) -> li
 
 
 def validate_files(
-    paths: Sequence[Path], display: Callable[[Path], str] = str, *, well_formed: bool = False
+    paths: Sequence[Path],
+    display: Callable[[Path], str] = str,
+    *,
+    well_formed: bool = False,
+    shas: Mapping[Path, str] | None = None,
 ) -> list[Diagnostic]:
     """Check files against tei_all; diagnostics name each file as ``display(path)`` shows it.
 
     ``well_formed``: the caller has parsed them safely already; else each is, first.
+    ``shas``: the files' SHA-256 where the caller has them (each file is read once).
     """
     problems: list[Diagnostic] = []
-    known = _ValidCache()
+    known = _ValidCache(shas)
     todo = []
     for path in paths:
         if known.is_valid(path):
@@ -130,7 +135,7 @@ def check_files(
         if tree is not None:  # not kept: ten thousand trees would not fit in memory
             ids[path] = rules.element_ids(tree.getroot())
     if schema and ids:
-        problems.extend(validate_files(list(ids), display, well_formed=True))
+        problems.extend(validate_files(list(ids), display, well_formed=True, shas=shas))
     files = {path.name: found for path, found in ids.items()}
     context = rules.Context(files)
     for path in ids:
@@ -237,11 +242,13 @@ def _sha(path: Path) -> str:
 class _ValidCache:
     """Hashes of file contents already found valid against this schema."""
 
-    def __init__(self) -> None:
+    def __init__(self, shas: Mapping[Path, str] | None = None) -> None:
         self.folder = cache_dir() / "valid"
+        self.shas = dict(shas or {})  # the files' SHA-256, where the caller knows them already
 
     def _key(self, path: Path) -> Path:
-        digest = hashlib.sha256(SCHEMA_SHA256.encode() + path.read_bytes()).hexdigest()
+        sha = self.shas.get(path) or _sha(path)
+        digest = hashlib.sha256(f"{SCHEMA_SHA256}\0{sha}".encode()).hexdigest()
         return self.folder / digest[:2] / digest
 
     def is_valid(self, path: Path) -> bool:
