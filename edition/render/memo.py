@@ -63,6 +63,7 @@ class PageMemo:
             r.facts.tei_sha: r.facts.digest for r in self.previous.values() if r.facts is not None
         }
         self.current: dict[str, Record] = {}
+        self.written = False  # whether any group was written anew (else the memo on disk holds)
 
     def _load(self) -> dict[str, Record]:
         try:
@@ -110,9 +111,12 @@ class PageMemo:
         """Remember what the freshly written ``files`` (paths in the site) of ``group`` were made from."""
         stamps = tuple((name, *_stamp(f"{site_dir}/{name}")) for name in sorted(files))
         self.current[group] = Record(key, stamps, facts)
+        self.written = True
 
     def save(self) -> None:
         """Write this build's records, once its site is published; a memo not written costs time only."""
+        if not self.written and self.current.keys() == self.previous.keys():
+            return  # every group was linked as recorded: the memo on disk says just this
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.part")
