@@ -22,6 +22,7 @@ well in review: ``doc-id  id  hash  first words`` for a live id and ``doc-id  id
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -248,6 +249,7 @@ def _place_aliases(body: etree._Element, aliases: Sequence[Anchor]) -> None:
             target.addprevious(anchor)
 
 
+@functools.lru_cache(maxsize=4096)  # "p1", "p2" … recur in every document of a lock
 def _sort_key(anchor_id: str) -> tuple[str, int]:
     match = MINTED_ID.fullmatch(anchor_id)
     return (match["prefix"], int(match["number"])) if match else (anchor_id, 0)
