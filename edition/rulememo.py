@@ -46,6 +46,7 @@ class RuleMemo:
         self.salt = salt  # the code: new rules re-check everything
         self.previous: dict[tuple[str, str], Checked] = self._load()
         self.current: dict[tuple[str, str], Checked] = {}
+        self.written = False  # whether any file was checked anew (else the memo on disk holds)
 
     def _load(self) -> dict[tuple[str, str], Checked]:
         try:
@@ -76,9 +77,12 @@ class RuleMemo:
                  targets: Collection[str], files: Mapping[str, frozenset[str]]) -> None:  # fmt: skip
         prints = tuple((name, fingerprint(files.get(name))) for name in sorted(targets))
         self.current[(sha, display)] = Checked(ids, tuple(found), prints)
+        self.written = True
 
     def save(self) -> None:
         """Keep this run's entries (only); a memo not written costs time only."""
+        if not self.written and self.current.keys() == self.previous.keys():
+            return  # every file's check was remembered: the memo on disk says just this
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.part")
