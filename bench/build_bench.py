@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -62,7 +63,7 @@ def measure_build(sources: Path, out: Path, jobs: int, validate: bool) -> dict[s
     return {"seconds": end - start, "stages": stages, "peak_mb": own, "worker_peak_mb": workers}
 
 
-def run_build(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -> dict[str, object]:
+def run_build(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -> dict[str, Any]:
     """One build in a fresh process, as ``edition build`` runs; its report, and the wall time."""
     command = [sys.executable, __file__, "--jobs", str(args.jobs), "--child", str(sources), str(out)]
     if args.no_validate:
@@ -70,7 +71,7 @@ def run_build(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -
     started = time.perf_counter()
     done = subprocess.run(command, check=True, capture_output=True, text=True,
                           env={**os.environ, "EDITION_CACHE": str(cache)})  # fmt: skip
-    result: dict[str, object] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout)
     result["wall"] = time.perf_counter() - started
     return result
 
@@ -87,14 +88,15 @@ def change_one_word(sources: Path) -> Path:
     return path
 
 
-def report(label: str, size: int, megabytes: float, result: dict[str, object]) -> float:
-    seconds = float(result["seconds"])  # type: ignore[arg-type]
+def report(label: str, size: int, megabytes: float, result: dict[str, Any]) -> float:
+    """Print one build's line and its stages; return its time."""
+    seconds = float(result["seconds"])
     print(
         f"  {label:<12} {seconds:7.2f} s = {size / seconds:7,.0f} documents/s, "
-        f"{megabytes / seconds:5.2f} MB/s; process {float(result['wall']):.2f} s; "  # type: ignore[arg-type]
+        f"{megabytes / seconds:5.2f} MB/s; process {result['wall']:.2f} s; "
         f"peak {result['peak_mb']:.0f} MB (workers {result['worker_peak_mb']:.0f} MB)"
     )
-    stages = ", ".join(f"{name} {t:.2f}" for name, t in result["stages"].items())  # type: ignore[union-attr]
+    stages = ", ".join(f"{name} {t:.2f}" for name, t in result["stages"].items())
     print(f"               stages (s): {stages}")
     return seconds
 
