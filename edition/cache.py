@@ -65,7 +65,8 @@ class ConvertCache:
     def key(self, job: Job) -> str:
         digest = hashlib.sha256(self.salt)
         digest.update(job.name.encode() + b"\0" + job.display.encode() + b"\0" + job.data)
-        digest.update("\n".join(a.line() for a in job.anchors).encode())
+        # In one order whatever the order given: the lock's (sorted) and the converter's may differ.
+        digest.update("\n".join(sorted(a.line() for a in job.anchors)).encode())
         return digest.hexdigest()
 
     def put_settled(self, job: Job, outcome: Outcome) -> str:
