@@ -50,7 +50,8 @@ class Bars(Progress):
         from tqdm import tqdm  # only a terminal needs it
 
         self.bar = tqdm(total=total or None, desc=f"edition: {message}", file=self.stream,
-                        unit=" files" if total else "", leave=False, dynamic_ncols=True)  # fmt: skip
+                        leave=False, dynamic_ncols=True, unit="doc",
+                        bar_format=None if total else "{desc} … {elapsed}")  # fmt: skip
 
     def advance(self, steps: int = 1) -> None:
         if self.bar is not None:
