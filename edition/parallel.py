@@ -80,12 +80,6 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _start_process(shared: Shared) -> None:
-    """A worker process of our own: it lives for the build, at the build's pace of collection."""
-    gc.set_threshold(*FEWER_COLLECTIONS)
-    _start_worker(shared)
-
-
 def _start_worker(shared: Shared) -> None:
     global _shared, _detectors
     _shared, _detectors = shared, default_detectors()
@@ -116,17 +110,12 @@ def convert_jobs(
 
     ``workers=0`` means all cores; small editions run in this process whatever is asked.
     """
-    workers = workers or default_jobs()
-    if executor is None and (workers == 1 or len(jobs) < SERIAL_BELOW):
-        _start_worker(shared)
-        yield from (convert_job(job) for job in jobs)
-        return
-    chunk = max(1, len(jobs) // (workers * 8))  # a few chunks per worker evens out slow documents
     if executor is not None:
         yield from executor.map(convert_job, jobs, [shared] * len(jobs))
         return
-    with ProcessPoolExecutor(workers, initializer=_start_process, initargs=(shared,)) as pool:
-        yield from pool.map(convert_job, jobs, chunksize=chunk)
+    workers = workers or default_jobs()
+    serial = workers == 1 or len(jobs) < SERIAL_BELOW
+    yield from map_in_order(convert_job, jobs, 1 if serial else workers, _start_worker, (shared,))
 
 
 def map_in_order(
@@ -146,6 +135,7 @@ def map_in_order(
 
 
 def _start_mapper(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """A worker process of our own: it lives for the build, at the build's pace of collection."""
     gc.set_threshold(*FEWER_COLLECTIONS)
     if initializer is not None:
         initializer(*initargs)

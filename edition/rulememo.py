@@ -13,12 +13,11 @@ not the edition. One memo file per output folder, in the user's cache.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from edition import memofile
 from edition.diagnostics import Diagnostic
 
 VERSION = 1  # of the memo's layout
@@ -44,17 +43,9 @@ class RuleMemo:
     def __init__(self, file: Path, salt: str) -> None:
         self.file = file
         self.salt = salt  # the code: new rules re-check everything
-        self.previous: dict[tuple[str, str], Checked] = self._load()
+        self.previous: dict[tuple[str, str], Checked] = memofile.load(file, VERSION, salt)
         self.current: dict[tuple[str, str], Checked] = {}
         self.written = False  # whether any file was checked anew (else the memo on disk holds)
-
-    def _load(self) -> dict[tuple[str, str], Checked]:
-        try:
-            with open(self.file, "rb") as stream:
-                version, salt, entries = pickle.load(stream)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return {}
-        return entries if version == VERSION and salt == self.salt and isinstance(entries, dict) else {}
 
     def ids(self, sha: str, display: str) -> frozenset[str] | None:
         """The ids of a file checked before, without parsing it; None when unknown."""
@@ -83,11 +74,4 @@ class RuleMemo:
         """Keep this run's entries (only); a memo not written costs time only."""
         if not self.written and self.current.keys() == self.previous.keys():
             return  # every file's check was remembered: the memo on disk says just this
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.part")
-            with open(partial, "wb") as stream:  # streamed: no second copy of the memo in memory
-                pickle.dump((VERSION, self.salt, self.current), stream, pickle.HIGHEST_PROTOCOL)
-            partial.replace(self.file)
-        except OSError:
-            return
+        memofile.save(self.file, VERSION, self.salt, self.current)

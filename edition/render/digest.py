@@ -104,17 +104,15 @@ def read_all(
     first_with_id: dict[str, Path] = {}
     for (path, sha), digested in zip(files, known, strict=True):
         if digested is None:
-            kind, found = next(read)
-            if kind == "error":
-                problems.extend(found)  # type: ignore[arg-type]
+            found = next(read)
+            if isinstance(found, str):  # tei/corpus.xml lists the documents given beside it: skipped
+                if found == REGISTER:
+                    registers.append(parse_tei(path))  # trees do not travel between processes
                 continue
-            if kind == "register":
-                registers.append(parse_tei(path))  # trees do not travel between processes
+            if not isinstance(found, Digest):
+                problems.extend(found)
                 continue
-            if kind == "corpus":  # tei/corpus.xml lists the documents given beside it
-                continue
-            digested = found  # type: ignore[assignment]
-        assert isinstance(digested, Digest)
+            digested = found
         doc_id = digested.info.id
         if doc_id in first_with_id:
             problems.add(
@@ -133,16 +131,19 @@ def read_all(
     return documents, registers
 
 
-def _read_one(file: tuple[Path, str]) -> tuple[str, Digest | tuple[Diagnostic, ...] | None]:
-    """("document", its digest), ("register" | "corpus", None) or ("error", the diagnostics)."""
+REGISTER, CORPUS = "register", "corpus"  # what `_read_one` says of a file that is not a document
+
+
+def _read_one(file: tuple[Path, str]) -> Digest | str | tuple[Diagnostic, ...]:
+    """A document's digest, `REGISTER` or `CORPUS`, or the diagnostics that stop the file."""
     path, _ = file
     try:
         root = parse_tei(path)
         if root.tag == TEI_CORPUS:
-            return "corpus", None
+            return CORPUS
         if is_register(root):
-            return "register", None
+            return REGISTER
         document = as_document(path, root)
     except EditionError as exc:
-        return "error", tuple(exc.diagnostics)
-    return "document", digest(document.info, root)
+        return tuple(exc.diagnostics)
+    return digest(document.info, root)

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from edition import memofile
 from edition.render.digest import Digest
 from edition.render.html import UnknownElement
 
@@ -58,22 +58,12 @@ class PageMemo:
         self.file = file
         self.published = published
         self.salt = salt  # code, templates and configuration: any change re-renders every page
-        self.previous: dict[str, Record] = self._load()
+        self.previous: dict[str, Record] = memofile.load(file, VERSION, salt)
         self.digests = {
             r.facts.tei_sha: r.facts.digest for r in self.previous.values() if r.facts is not None
         }
         self.current: dict[str, Record] = {}
         self.written = False  # whether any group was written anew (else the memo on disk holds)
-
-    def _load(self) -> dict[str, Record]:
-        try:
-            with open(self.file, "rb") as stream:
-                version, salt, records = pickle.load(stream)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return {}
-        if version != VERSION or salt != self.salt or not isinstance(records, dict):
-            return {}
-        return records
 
     def key(self, *parts: str) -> str:
         """The key of a group of pages: the salt and every other input, said as text (``repr``)."""
@@ -117,14 +107,7 @@ class PageMemo:
         """Write this build's records, once its site is published; a memo not written costs time only."""
         if not self.written and self.current.keys() == self.previous.keys():
             return  # every group was linked as recorded: the memo on disk says just this
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.file.with_name(f"{self.file.name}.{os.getpid()}.part")
-            with open(partial, "wb") as stream:  # streamed: no second copy of the memo in memory
-                pickle.dump((VERSION, self.salt, self.current), stream, pickle.HIGHEST_PROTOCOL)
-            partial.replace(self.file)
-        except OSError:
-            return
+        memofile.save(self.file, VERSION, self.salt, self.current)
 
 
 def _stamp(path: str) -> tuple[int, int, int]:

@@ -504,11 +504,12 @@ def write_search(
     folder = site_dir / "search"
     folder.mkdir(parents=True, exist_ok=True)
     people = sorted(personography.persons.values(), key=sort_key)
+    named = {m.person_id for m in personography.mentions}
     html = env.get_template("search.html").render(
         _common(config, root="../", lang=config.language, current="search"),
         page_title=f"Search \N{EM DASH} {config.title}",
         bundles=bundles,
-        persons=[(p.id, p.name) for p in people if personography.mentions_of(p.id)],
+        persons=[(p.id, p.name) for p in people if p.id in named],
         documents=[(info.id, info.title) for info in documents],
         **_about(config, "search/index.html", f"Search the documents of {config.title}."),
     )

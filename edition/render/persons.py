@@ -107,9 +107,6 @@ class Personography:
     persons: dict[str, PersonRecord] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
 
-    def mentions_of(self, person_id: str) -> list[Mention]:
-        return [m for m in self.mentions if m.person_id == person_id]
-
     def mentions_by_person(self) -> dict[str, list[Mention]]:
         """Every person's mentions, in edition order, gathered in one pass."""
         found: dict[str, list[Mention]] = {}
