@@ -1,7 +1,8 @@
-"""Shared fixtures: the TEI schema, the seeds, and the ``--update-golden`` switch."""
+"""Shared fixtures: the TEI schema, the seeds, a small edition's sources, the ``--update-golden`` switch."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """A small edition's sources: the seeds, a letter naming Yezhov, and Yezhov in the register."""
+    folder = tmp_path / "src"
+    (folder / "texts").mkdir(parents=True)
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, folder / "texts" / path.name)
+    (folder / "texts" / "letter.txt").write_text(
+        "A Letter\n\nDear Sir, Yezhov wrote.", encoding="utf-8"
+    )
+    (folder / "edition.yaml").write_text(
+        "edition:\n  title: T\n  date: 2026-01-01\n", encoding="utf-8"
+    )
+    (folder / "persons.yaml").write_text(
+        "persons:\n  - id: yezhov\n    name: Nikolai Yezhov\n", encoding="utf-8"
+    )
+    return folder
 
 
 @pytest.fixture(scope="session")

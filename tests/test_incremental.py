@@ -3,40 +3,67 @@
 from __future__ import annotations
 
 import re
-import shutil
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import edition.pipeline
+from edition.parallel import Job, Outcome, convert_jobs
 from edition.pipeline import BuildOptions, build_edition
 from edition.render.documents import PARALLEL_FROM
 from edition.render.pages import index_files
 
-from .conftest import SEEDS, published
+from .conftest import published
 
 
-@pytest.fixture
-def sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "src"
-    (folder / "texts").mkdir(parents=True)
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, folder / "texts" / path.name)
-    (folder / "texts" / "letter.txt").write_text(
-        "A Letter\n\nDear Sir, Yezhov wrote.", encoding="utf-8"
-    )
-    (folder / "edition.yaml").write_text(
-        "edition:\n  title: T\n  date: 2026-01-01\n", encoding="utf-8"
-    )
-    (folder / "persons.yaml").write_text(
-        "persons:\n  - id: yezhov\n    name: Nikolai Yezhov\n", encoding="utf-8"
-    )
-    return folder
-
-
-def build(sources: Path, out: Path, cache: bool = True, jobs: int = 1) -> dict[str, bytes]:
-    build_edition(BuildOptions(sources, out, validate=False, cache=cache, jobs=jobs))
+def build(
+    sources: Path, out: Path, cache: bool = True, jobs: int = 1, validate: bool = False
+) -> dict[str, bytes]:
+    build_edition(BuildOptions(sources, out, validate=validate, cache=cache, jobs=jobs))
     return published(out)
+
+
+def write_letter(sources: Path, text: str) -> None:
+    (sources / "texts" / "letter.txt").write_text(text, encoding="utf-8")
+
+
+def before_and_after(
+    sources: Path, out: Path, edit: Callable[[], object]
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """What a warm build publishes before ``edit`` changes the sources, and what it does after."""
+    build(sources, out)  # fills the caches and writes the lock, which the next build reads
+    before = build(sources, out)
+    edit()
+    return before, build(sources, out)
+
+
+def count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list each later build appends to: how many documents it converted (not from the cache)."""
+    converted: list[int] = []
+
+    def counting(jobs: Sequence[Job], *args: Any, **kwargs: Any) -> Iterator[Outcome]:
+        converted.append(len(jobs))
+        return convert_jobs(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(edition.pipeline, "convert_jobs", counting)
+    return converted
+
+
+def inodes(site: Path) -> dict[str, int]:
+    """Each file of a site by its path in the site, with its inode."""
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def linked(site: Path, before: dict[str, int]) -> set[str]:
+    """The files of ``before`` that ``site`` holds as the very same file: hard-linked, not written.
+
+    Sound because a build writes its new files while the old site still stands: no new
+    file can be given an inode the old site's files hold.
+    """
+    now = inodes(site)
+    return {name for name, inode in before.items() if now.get(name) == inode}
 
 
 def test_a_warm_rebuild_equals_a_clean_build(sources: Path, tmp_path: Path) -> None:
@@ -69,21 +96,22 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
 
 
 def test_changing_one_text_changes_only_its_tei(sources: Path, tmp_path: Path) -> None:
-    build(sources, tmp_path / "out")  # writes the lock, which the next build reads
-    before = build(sources, tmp_path / "out")
-    (sources / "texts" / "letter.txt").write_text(
-        "A Letter\n\nDear Sir, Yezhov wrote again.", encoding="utf-8"
+    before, after = before_and_after(
+        sources,
+        tmp_path / "out",
+        lambda: write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote again."),
     )
-    assert changed(before, build(sources, tmp_path / "out")) == {"tei/letter.xml"}
+    assert changed(before, after) == {"tei/letter.xml"}
 
 
 def test_changing_the_configuration_changes_every_document(sources: Path, tmp_path: Path) -> None:
-    build(sources, tmp_path / "out")
-    before = build(sources, tmp_path / "out")
-    (sources / "edition.yaml").write_text(
-        "edition:\n  title: T\n  publisher: A Press\n  date: 2026-01-01\n", encoding="utf-8"
+    before, after = before_and_after(
+        sources,
+        tmp_path / "out",
+        lambda: (sources / "edition.yaml").write_text(
+            "edition:\n  title: T\n  publisher: A Press\n  date: 2026-01-01\n", encoding="utf-8"
+        ),
     )
-    after = build(sources, tmp_path / "out")
     corpus_wide = {"tei/persons.xml", "tei/corpus.xml"}  # they carry the header too
     assert {k for k in changed(before, after) if k not in corpus_wide} == {
         "tei/letter.xml",
@@ -101,18 +129,17 @@ def site_changes(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     }
 
 
-def write_letter(sources: Path, text: str) -> None:
-    (sources / "texts" / "letter.txt").write_text(text, encoding="utf-8")
-
-
 def test_changing_one_word_changes_its_tei_and_its_folder_on_the_site_only(
     sources: Path, tmp_path: Path
 ) -> None:
     write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours, Henderson.")
-    build(sources, tmp_path / "out")
-    before = build(sources, tmp_path / "out")
-    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours truly, Henderson.")
-    after = build(sources, tmp_path / "out")
+    before, after = before_and_after(
+        sources,
+        tmp_path / "out",
+        lambda: write_letter(
+            sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours truly, Henderson."
+        ),
+    )
     assert changed(before, after) == {"tei/letter.xml"}
     assert site_changes(before, after) == {
         "site/d-letter/index.html",
@@ -127,27 +154,19 @@ def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
     sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(sources, tmp_path / "out")  # the first build writes the lock the second reads
-    converted: list[int] = []
-    original = edition.pipeline.convert_jobs
-
-    def counting(jobs, *args, **kwargs):  # type: ignore[no-untyped-def]
-        converted.append(len(jobs))
-        return original(jobs, *args, **kwargs)
-
-    monkeypatch.setattr(edition.pipeline, "convert_jobs", counting)
+    converted = count_conversions(monkeypatch)
     site = tmp_path / "out" / "site"
-    inodes = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+    before = inodes(site)
     build(sources, tmp_path / "out")
     assert sum(converted) == 0
-    linked = {name for name, inode in inodes.items() if (site / name).stat().st_ino == inode}
     # Every file of a document's folder, the title pages and each person's page; the
     # pages that summarize the whole edition (persons list, search, sitemap …) are made anew.
     reusable = {
         name
-        for name in inodes
+        for name in before
         if name.startswith("d-") or name in index_files() or PERSON_PAGE.fullmatch(name)
     }
-    assert linked == reusable
+    assert linked(site, before) == reusable
     assert {"d-letter/index.html", "index.html", "persons/yezhov/index.html"} <= reusable
 
 
@@ -165,11 +184,30 @@ def test_changing_the_register_changes_the_tei_and_pages_that_name_the_person(
 ) -> None:
     build(sources, tmp_path / "out")
     before = build(sources, tmp_path / "out")
+    site = tmp_path / "out" / "site"
+    files = inodes(site)
     (sources / "persons.yaml").write_text(
         "persons:\n  - id: yezhov\n    name: Nikolai Yezhov\n    birth: 1895\n", encoding="utf-8"
     )
     after = build(sources, tmp_path / "out")
-    assert changed(before, after) >= {"tei/letter.xml", "tei/persons.xml"}
-    pages = {k for k in site_changes(before, after) if k.endswith(".html")}
-    assert {"site/persons/yezhov/index.html", "site/persons/index.html", "site/d-letter/index.html"} <= pages
+    # Each document naming Yezhov (the letter and 000) carries his register entry in its
+    # header; 003 names nobody, and the corpus file lists files, not persons.
+    assert changed(before, after) == {
+        "tei/persons.xml",
+        "tei/letter.xml",
+        "tei/000_1f1a60356441ad05.xml",
+    }
+    # Those documents' pages (his tooltip and the list of persons named) and TEI copies, his
+    # page and the persons list (his dates); their plain texts and citations do not show dates.
+    assert site_changes(before, after) == {
+        "site/d-letter/index.html",
+        "site/d-letter/d-letter.xml",
+        "site/d-000-1f1a60356441ad05/index.html",
+        "site/d-000-1f1a60356441ad05/d-000-1f1a60356441ad05.xml",
+        "site/persons/index.html",
+        "site/persons/yezhov/index.html",
+    }
+    # What the change does not reach is linked from the previous build, not rendered again.
+    untouched = {name for name in files if name.startswith("d-003-") or name in index_files()}
+    assert linked(site, files) == untouched
     assert after == build(sources, tmp_path / "clean", cache=False)

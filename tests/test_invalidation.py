@@ -1,0 +1,155 @@
+"""Invalidation: a new template, a new version of the code or a new correction changes exactly its outputs.
+
+Each test builds twice to fill the caches (the second build reads the lock the
+first wrote), changes one input, builds again, and compares the published files:
+those that changed must be exactly those the input reaches, and the warm build
+must equal a clean one.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+import edition.cache
+import edition.render.pages
+import edition.rules
+import edition.validate
+from edition.diagnostics import Diagnostic
+
+from .test_incremental import (
+    before_and_after,
+    build,
+    changed,
+    count_conversions,
+    inodes,
+    linked,
+    site_changes,
+    write_letter,
+)
+
+# ---- templates: what a template renders changes, and nothing else
+
+
+@pytest.mark.parametrize(
+    ("template", "old", "new", "renders"),
+    [
+        # A document's page; its TEI copy, plain texts and citations are not templated.
+        ("document.html", "{% block main %}\n", "{% block main %}\n<!-- edited -->\n",
+         r"site/d-[^/]+/index\.html"),
+        # Each person's page, not the list of persons (persons.html).
+        ("person.html", "{% block main %}\n", "{% block main %}\n<!-- edited -->\n",
+         r"site/persons/[^/]+/index\.html"),
+        # The title page and its lists in other orders.
+        ("index.html", "{% block main %}\n", "{% block main %}\n<!-- edited -->\n",
+         r"site/(index|documents-by-[a-z]+)\.html"),
+        # Every page extends it.
+        ("base.html", "</main>\n", "</main>\n<!-- edited -->\n", r"site/.*\.html"),
+        # Copied as it is into the site's assets.
+        ("style.css", "\n", "\n/* edited */\n", r"site/assets/style\.css"),
+    ],
+    ids=["document.html", "person.html", "index.html", "base.html", "style.css"],
+)  # fmt: skip
+def test_changing_a_template_changes_exactly_the_pages_it_renders(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    template: str, old: str, new: str, renders: str,
+) -> None:  # fmt: skip
+    templates = tmp_path / "templates"
+    shutil.copytree(edition.render.pages.template_dir(), templates)
+    # Looked up by attribute at each call: by the renderer, its assets and the page memo's salt.
+    monkeypatch.setattr(edition.render.pages, "template_dir", lambda: templates)
+    text = (templates / template).read_text(encoding="utf-8")
+    assert old in text, f"{template} no longer holds {old!r}: choose another place to edit"
+    before, after = before_and_after(
+        sources,
+        tmp_path / "out",
+        lambda: (templates / template).write_text(text.replace(old, new, 1), encoding="utf-8"),
+    )
+    assert changed(before, after) == set()  # templates are the site's, never the TEI's
+    expected = {name for name in before if re.fullmatch(renders, name)}
+    assert expected  # the pattern names pages this edition has
+    assert site_changes(before, after) == expected
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+# ---- the code: a new version trusts no cache
+
+
+def new_code_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every module that salts a cache with `code_fingerprint` see another version of the code."""
+    original = edition.cache.code_fingerprint
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith("edition") and getattr(module, "code_fingerprint", None) is original:
+            monkeypatch.setattr(module, "code_fingerprint", lambda: "another version of the code")
+
+
+def count_rule_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A list each later build appends to: the files whose rules it checked (not from the memo)."""
+    checked: list[str] = []
+    original = edition.rules.check_tree
+
+    def counting(root: object, display: str, *args: object) -> list[Diagnostic]:
+        checked.append(display)
+        return original(root, display, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(edition.rules, "check_tree", counting)
+    return checked
+
+
+def test_a_new_version_of_the_code_converts_checks_and_renders_everything_again(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rules are checked (their memo is salted with the code too); tei_all is not the
+    # subject here, and would need the schema.
+    monkeypatch.setattr(edition.validate, "validate_files", lambda *args, **kwargs: [])
+    out, site = tmp_path / "out", tmp_path / "out" / "site"
+    build(sources, out, validate=True)  # writes the lock the next build reads
+    converted, checked = count_conversions(monkeypatch), count_rule_checks(monkeypatch)
+    build(sources, out, validate=True)
+    assert (sum(converted), checked) == (0, [])  # the same code: every cache holds
+    files = inodes(site)
+    assert linked(site, files)
+    new_code_version(monkeypatch)
+    after = build(sources, out, validate=True)
+    assert sum(converted) == len(list((sources / "texts").glob("*.txt")))
+    assert len(checked) == len([name for name in after if name.startswith("tei/")])
+    assert linked(site, files) == set()
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+# ---- the corrections register: the documents a correction applies in, and nothing else
+
+
+@pytest.mark.parametrize(
+    ("correction", "tei", "site"),
+    [
+        # Everywhere, but only the letter has "wrot": its TEI and folder (the diplomatic
+        # text keeps "wrot"), the page of the person its paragraph names (it quotes the
+        # paragraph as read), and the principles (they count and list the corrections).
+        ("{sic: wrot, corr: wrote}", {"tei/letter.xml"},
+         {"site/d-letter/index.html", "site/d-letter/d-letter.xml",
+          "site/d-letter/d-letter-normalized.txt", "site/persons/yezhov/index.html",
+          "site/principles/index.html"}),
+        # Limited to a document without the word: it applies nowhere.
+        ("{sic: wrot, corr: wrote, documents: [003_e5b59e6160513613]}", set(), set()),
+    ],
+    ids=["everywhere", "limited to another document"],
+)  # fmt: skip
+def test_a_correction_changes_exactly_what_shows_the_words_it_corrects(
+    sources: Path, tmp_path: Path, correction: str, tei: set[str], site: set[str]
+) -> None:
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrot.")  # "wrot" is in no other text
+    before, after = before_and_after(
+        sources,
+        tmp_path / "out",
+        lambda: (sources / "corrections.yaml").write_text(
+            f"corrections:\n  - {correction}\n", encoding="utf-8"
+        ),
+    )
+    assert changed(before, after) == tei
+    assert site_changes(before, after) == site
+    assert after == build(sources, tmp_path / "clean", cache=False)
