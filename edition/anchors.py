@@ -25,7 +25,7 @@ import difflib
 import functools
 import hashlib
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -73,21 +73,94 @@ class Anchor:
         return f"{self.doc}\t{self.id}\t{self.digest}\t{self.sketch}"
 
 
-def read_lock(path: Path, display: str) -> tuple[dict[str, list[Anchor]], list[Diagnostic]]:
+# A run of lock lines of one document, as `write_lock` writes them: one document's lines
+# are consecutive. E.g. "d-t\tp1\t3f2a9c01de\tDear Sir\nd-t\tp2\t->\tp1\n".
+_LINE_REST = r"\t[a-z]+\d+\t[^\t\n]*\t[^\t\n]*\n"  # as LOCK_LINE, ending its line
+LOCK_BLOCK = re.compile(
+    rf"(?P<doc>{DOCUMENT_ID.pattern}){_LINE_REST}(?:(?P=doc){_LINE_REST})*|(?P<other>[^\n]*\n?)"
+)
+
+
+class Lock(Mapping[str, Sequence[Anchor]]):
+    """The lock as read: each document's lines kept as text, parsed into `Anchor`s when asked.
+
+    A 10,000-document edition's lock has some 230,000 lines. A rebuild compares each
+    document's lines as text (`text`); only the documents it converts, and the
+    checks that find a problem, need them parsed — which took a rebuild 1.3 s.
+    """
+
+    def __init__(self, spans: Mapping[str, Sequence[tuple[int, str]]] | None = None) -> None:
+        # Per document, its runs of lines: (the lock line of the first, their text).
+        self._spans = {doc: tuple(runs) for doc, runs in (spans or {}).items()}
+        self._parsed: dict[str, tuple[Anchor, ...]] = {}
+
+    def __getitem__(self, doc: str) -> tuple[Anchor, ...]:
+        if doc not in self._parsed:
+            self._parsed[doc] = tuple(
+                _parse_line(line, first + offset)
+                for first, text in self._spans[doc]
+                for offset, line in enumerate(text.splitlines())
+            )
+        return self._parsed[doc]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def text(self, doc: str) -> str:
+        """The document's lines as the lock has them ("" for none), to compare and hash as they are."""
+        return "".join(text for _, text in self._spans.get(doc, ()))
+
+    def first_line(self, doc: str) -> int:
+        return self._spans[doc][0][0]
+
+    def spans(self, doc: str) -> tuple[tuple[int, str], ...]:
+        return self._spans.get(doc, ())
+
+
+def lock_text(anchors: Iterable[Anchor]) -> str:
+    """One document's lines as the lock writes them: in id order, each ending a line."""
+    return "".join(f"{a.line()}\n" for a in sorted(anchors, key=lambda a: _sort_key(a.id)))
+
+
+def parse_lock_text(text: str) -> tuple[Anchor, ...]:
+    """One document's lines of the lock, as `lock_text` gives them, back as anchors."""
+    return tuple(_parse_line(line) for line in text.splitlines())
+
+
+def _parse_line(line: str, number: int = 0) -> Anchor:
+    doc, anchor_id, digest, rest = line.split("\t")
+    if digest == RETIRED:
+        return Anchor(doc, anchor_id, alias_of=rest, lock_line=number)
+    return Anchor(doc, anchor_id, digest, rest, lock_line=number)
+
+
+def read_lock(path: Path, display: str) -> tuple[Lock, list[Diagnostic]]:
     """The lock's anchors by document; a missing lock is an empty one."""
     if not path.exists():
-        return {}, []
+        return Lock(), []
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        return {}, [error(display, 0, 0, f"cannot read the anchors lock: {why}", "anchors.read")]
-    anchors: dict[str, list[Anchor]] = {}
+        return Lock(), [
+            error(display, 0, 0, f"cannot read the anchors lock: {why}", "anchors.read")
+        ]
+    if "\r" in text:  # checked out with Windows line ends
+        text = "".join(f"{line}\n" for line in text.splitlines())
+    spans: dict[str, list[tuple[int, str]]] = {}
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        if not LOCK_LINE.fullmatch(line):  # one match per line: a lock has a line per paragraph
+    number = 1
+    # One regex match per document's run of lines: matching line by line took seconds.
+    for match in LOCK_BLOCK.finditer(text):
+        run, doc = match[0], match["doc"]
+        if doc is not None:
+            spans.setdefault(doc, []).append((number, run))
+        elif LOCK_LINE.fullmatch(line := run.rstrip("\n")):  # the last line, without its end
+            spans.setdefault(line.split("\t", 1)[0], []).append((number, f"{line}\n"))
+        elif line.strip() and not line.startswith("#"):
             problems.append(
                 error(
                     display,
@@ -98,21 +171,21 @@ def read_lock(path: Path, display: str) -> tuple[dict[str, list[Anchor]], list[D
                     "anchors.syntax",
                 )
             )
-            continue
-        doc, anchor_id, digest, rest = line.split("\t")
-        anchor = (
-            Anchor(doc, anchor_id, alias_of=rest, lock_line=number)
-            if digest == RETIRED
-            else Anchor(doc, anchor_id, digest, rest, lock_line=number)
-        )
-        anchors.setdefault(doc, []).append(anchor)
-    return anchors, problems
+        number += run.count("\n")
+    return Lock(spans), problems
 
 
 def write_lock(path: Path, anchors: Iterable[Anchor]) -> None:
     """Write the lock sorted by document and id number, atomically."""
-    lines = sorted(anchors, key=lambda a: (a.doc, _sort_key(a.id)))
-    text = LOCK_HEADER + "".join(f"{a.line()}\n" for a in lines)
+    by_doc: dict[str, list[Anchor]] = {}
+    for anchor in anchors:
+        by_doc.setdefault(anchor.doc, []).append(anchor)
+    write_lock_text(path, {doc: lock_text(lines) for doc, lines in by_doc.items()})
+
+
+def write_lock_text(path: Path, texts: Mapping[str, str]) -> None:
+    """Write the lock from each document's lines as text (`lock_text`), sorted by document."""
+    text = LOCK_HEADER + "".join(texts[doc] for doc in sorted(texts))
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return  # unchanged: leave the file (and its timestamp) alone
     partial = path.with_name(f".{path.name}.part")
@@ -263,20 +336,19 @@ def document_renames(renames: Mapping[str, str]) -> dict[str, str]:
     return {document_id(old): document_id(new) for old, new in renames.items()}
 
 
-def carry_renames(
-    published: Mapping[str, Sequence[Anchor]], renames: Mapping[str, str]
-) -> dict[str, list[Anchor]]:
+def carry_renames(published: Lock, renames: Mapping[str, str]) -> Lock:
     """The lock with each renamed document's ids copied to its new document id.
 
     ``renames`` maps old document id → new document id. The old lines stay: they
     record what the old address published, so it keeps redirecting. A new id that
     already has lines of its own (renamed on an earlier build) keeps them.
     """
-    result = {doc: list(lines) for doc, lines in published.items()}
+    spans = {doc: published.spans(doc) for doc in published}
     for old, new in sorted(renames.items()):
-        if old in published and not result.get(new):
-            result[new] = [replace(a, doc=new) for a in published[old]]
-    return result
+        if old in published and not published.text(new):
+            copied = lock_text(replace(a, doc=new) for a in published[old])
+            spans[new] = ((published.first_line(old), copied),)
+    return Lock(spans)
 
 
 def document_redirects(
@@ -297,36 +369,35 @@ def document_redirects(
 
 
 def lost_anchors(
-    published: Mapping[str, Sequence[Anchor]],
-    built: Mapping[str, Collection[str] | None],
+    published: Lock,
+    built: Collection[str],
+    unresolved: Mapping[str, Collection[str]],
     redirects: Mapping[str, object],
     display: str,
 ) -> list[Diagnostic]:
     """An error (``anchors.lost``) for every id the lock says was published that would not resolve.
 
-    ``built`` maps each document id built now to the ``xml:id``s of its TEI (blocks and
-    alias anchors, `edition.ids.xml_ids`); an id resolves when it is among them. ``None`` for a document
-    taken in as TEI (not checked: its ids are its author's). A document not built
+    ``built`` are the document ids built now; ``unresolved`` maps each to the ids of its
+    lock lines its TEI does not have (`edition.convert.Converted.unresolved`) — none
+    for a document taken in as TEI (its ids are its author's). A document not built
     resolves when it has a redirect page.
     """
     problems = []
     for doc in sorted(published):
-        lines = published[doc]
         if doc not in built:
-            if doc not in redirects and lines:
-                first = min(lines, key=lambda a: a.lock_line)
+            if doc not in redirects and published.text(doc):
                 problems.append(
-                    error(display, first.lock_line, 1,
+                    error(display, published.first_line(doc), 1,
                           f"{doc}: this document was published, but it is neither built nor "
                           "redirected; restore its text or declare its new name ('formerly:')",
                           "anchors.lost")
                 )  # fmt: skip
             continue
-        present = built[doc]
-        if present is None:
-            continue
-        for anchor in sorted(lines, key=lambda a: (a.lock_line, _sort_key(a.id))):
-            if anchor.id in present:
+        missing = unresolved.get(doc)
+        if not missing:
+            continue  # the common case: the lines are not even parsed
+        for anchor in sorted(published[doc], key=lambda a: (a.lock_line, _sort_key(a.id))):
+            if anchor.id not in missing:
                 continue
             why = (
                 f"its alias target {anchor.alias_of!r} is not in the document"

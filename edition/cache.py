@@ -4,8 +4,8 @@ A document's TEI depends on its text, its lines of the anchors lock, the
 edition's configuration, the registers (persons, corrections), the release date
 and the code (edition's own modules and the versions of the libraries whose data
 it reads). The key hashes all of them: change any and the document is converted
-again; change none and its previous result is reused byte for byte. Entries are
-written atomically; an unreadable entry is a miss, never an error.
+again; change none and its previous result is reused byte for byte. An unreadable
+entry is a miss, never an error (`edition.store`).
 """
 
 from __future__ import annotations
@@ -13,23 +13,24 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import os
-import pickle
+import shutil
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from edition.parallel import Job, Outcome, Shared
 from edition.schema import cache_dir
+from edition.store import Store
 
 # Libraries whose data shape the output: a new version may change a flag or a link.
 DATA_LIBRARIES = ("lxml", "wordfreq", "pyspellchecker")
 
 
-def cache_folder(sources: Path) -> Path:
+def cache_file(sources: Path) -> Path:
     """Where the conversions of one sources folder are kept: in the user's cache, never in
     the output (a failed build writes nothing there) nor in the sources (nothing to commit)."""
     name = hashlib.sha256(str(sources.resolve()).encode()).hexdigest()[:16]
-    return cache_dir() / "convert" / name
+    return cache_dir() / "convert" / f"{name}.sqlite"
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,10 +50,9 @@ def code_fingerprint() -> str:
 
 
 class ConvertCache:
-    """Conversions on disk under ``folder``, one file per key."""
+    """Conversions on disk, one row per key, in the store ``file`` (`edition.store`)."""
 
-    def __init__(self, folder: Path, shared: Shared) -> None:
-        self.folder = folder
+    def __init__(self, file: Path, shared: Shared) -> None:
         self.salt = hashlib.sha256(
             (
                 code_fingerprint()
@@ -61,52 +61,36 @@ class ConvertCache:
                 + shared.release_date
             ).encode()
         ).digest()
+        # New code empties the store: its entries' classes may have changed shape.
+        self.store = Store(file, code_fingerprint())
+        if file.with_suffix("").is_dir():  # the one-file-per-entry cache of earlier versions
+            shutil.rmtree(file.with_suffix(""), ignore_errors=True)
 
     def key(self, job: Job) -> str:
         digest = hashlib.sha256(self.salt)
         digest.update(job.name.encode() + b"\0" + job.display.encode() + b"\0" + job.data)
-        # In one order whatever the order given: the lock's (sorted) and the converter's may differ.
-        digest.update("\n".join(sorted(a.line() for a in job.anchors)).encode())
+        digest.update(b"\0" + job.lock_lines.encode())
         return digest.hexdigest()
 
-    def put_settled(self, job: Job, outcome: Outcome) -> str:
-        """File ``outcome`` also under the key of the next build, which reads the lock this one writes.
+    def settled_key(self, job: Job, outcome: Outcome) -> str:
+        """The key of the next build, which reads the lock this one writes.
 
         A first build reads no lock lines and writes the ids it minted; the second reads
         them, and its key differs. Its conversion is the same — ids aligned with the very
-        lines they produced stay as they are (tested) — so it is stored now and the second
-        build converts nothing. Returns the key, for `prune` to keep.
+        lines they produced stay as they are (tested) — so filing the outcome under both
+        keys lets the second build convert nothing.
         """
-        if outcome.converted is None or outcome.converted.anchors == job.anchors:
+        if outcome.converted is None or outcome.converted.lock_lines == job.lock_lines:
             return self.key(job)
-        key = self.key(replace(job, anchors=outcome.converted.anchors))
-        self.put(key, outcome)
-        return key
+        return self.key(replace(job, lock_lines=outcome.converted.lock_lines))
 
-    def get(self, key: str) -> Outcome | None:
-        try:
-            with open(self.folder / key[:2] / key, "rb") as stream:
-                outcome = pickle.load(stream)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-            return None
-        return outcome if isinstance(outcome, Outcome) else None
+    def get_many(self, keys: Iterable[str]) -> dict[str, Outcome]:
+        found = self.store.get_many(keys)
+        return {key: outcome for key, outcome in found.items() if isinstance(outcome, Outcome)}
 
-    def put(self, key: str, outcome: Outcome) -> None:
-        path = self.folder / key[:2] / key
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{key}.{os.getpid()}.part")
-            partial.write_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
-            partial.replace(path)
-        except OSError:
-            return  # a cache that cannot be written only costs time
+    def put_many(self, entries: Iterable[tuple[str, Outcome]]) -> None:
+        self.store.put_many(entries)
 
     def prune(self, keep: set[str]) -> None:
         """Delete entries this build did not use, so the cache holds one build's worth."""
-        if not self.folder.is_dir():
-            return
-        for shard in os.scandir(self.folder):  # scandir, not glob: ten thousand entries
-            if shard.is_dir():
-                for entry in os.scandir(shard.path):
-                    if entry.name not in keep:
-                        os.unlink(entry.path)
+        self.store.keep_only(keep)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from edition.anchors import Anchor, stabilize_ids
+from edition.anchors import Anchor, lock_text, stabilize_ids
 from edition.annotations import Annotation
 from edition.blocks import split_blocks
 from edition.config import EditionConfig
@@ -44,8 +44,8 @@ class Converted:
     tei: bytes
     diagnostics: tuple[Diagnostic, ...]
     review: tuple[ReviewItem, ...] = ()  # what the detectors ask the editor to decide
-    anchors: tuple[Anchor, ...] = ()  # the document's lines of the anchors lock, after this build
-    ids: frozenset[str] = frozenset()  # every xml:id in the TEI: what a citation can point at
+    lock_lines: str = ""  # the document's lines of the anchors lock after this build (`lock_text`)
+    unresolved: frozenset[str] = frozenset()  # ids it published before that its TEI lacks
     title: str = ""  # as its header gives it (`edition.corpus.document_title`)
 
 
@@ -103,8 +103,9 @@ def convert_document(
     named = mentioned(persons, (a.attr("ref") for a in kept if a.kind == "persName"))
     root = tei_document(doc_id, meta.language or config.language, header, body, stand_off(named))
     diagnostics.extend(check_lossless(source, root))
+    unresolved = frozenset(a.id for a in anchors) - xml_ids(root)
     return Converted(name, doc_id, serialize(root), tuple(diagnostics), tuple(review),
-                     tuple(locked), xml_ids(root), document_title(root))  # fmt: skip
+                     lock_text(locked), unresolved, document_title(root))  # fmt: skip
 
 
 def check_lossless(source: Source, root: etree._Element) -> list[Diagnostic]:

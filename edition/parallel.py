@@ -17,10 +17,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar
 
-from edition.anchors import Anchor
+from edition.anchors import parse_lock_text
 from edition.config import EditionConfig
 from edition.convert import Converted, convert_document
 from edition.detectors import Registered, Registers, default_detectors
@@ -49,7 +48,7 @@ class Job:
     name: str
     display: str
     data: bytes
-    anchors: tuple[Anchor, ...] = ()
+    lock_lines: str = ""  # its lines of the anchors lock, as text (`edition.anchors.lock_text`)
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,8 @@ def convert_job(job: Job, shared: Shared | None = None) -> Outcome:
     except EditionError as problem:
         return Outcome(None, problem.diagnostics)
     converted = convert_document(source, job.name, shared.config, detectors,
-                                 shared.release_date, shared.registers, job.anchors)  # fmt: skip
+                                 shared.release_date, shared.registers,
+                                 parse_lock_text(job.lock_lines))  # fmt: skip
     return Outcome(converted, tuple(found))
 
 
@@ -139,8 +139,3 @@ def _start_mapper(initializer: Callable[..., None] | None, initargs: tuple[Any, 
     gc.set_threshold(*FEWER_COLLECTIONS)
     if initializer is not None:
         initializer(*initargs)
-
-
-def read_job(path: Path, display: str, anchors: Sequence[Anchor]) -> Job:
-    """A job for ``texts/<name>.txt``; an unreadable file becomes a job whose decoding fails."""
-    return Job(path.stem, display, path.read_bytes(), tuple(anchors))

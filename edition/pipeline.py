@@ -15,27 +15,28 @@ Any error before phase 6 leaves the previous output untouched.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from edition.anchors import (
-    Anchor,
+    Lock,
     carry_renames,
     document_redirects,
     document_renames,
     lost_anchors,
     read_lock,
-    write_lock,
+    write_lock_text,
 )
 from edition.atomic import replace_dirs, staging_dir
-from edition.cache import ConvertCache, cache_folder, code_fingerprint
+from edition.cache import ConvertCache, cache_file, code_fingerprint
 from edition.config import EditionConfig, release_date
 from edition.config_load import load_edition_config
 from edition.convert import Converted
@@ -55,6 +56,9 @@ from edition.validate import check_files, parse_untrusted
 
 if TYPE_CHECKING:
     from edition.render.memo import PageMemo
+
+
+STORE_BATCH = 512  # conversions stored at a time: a build killed midway keeps most of its work
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ def convert_all(
     texts: list[Path],
     config: EditionConfig,
     registers: Registers,
-    published: Mapping[str, Sequence[Anchor]],
+    published: Lock,
     report: Diagnostics,
     options: BuildOptions | None = None,
     progress: Progress = SILENT,
@@ -200,14 +204,17 @@ def convert_all(
                 error(display_path(path), 0, 0, f"cannot read: {exc.strerror}", "source.read")
             )
             continue
-        anchors = tuple(published.get(document_id(path.stem), ()))
-        jobs.append(Job(path.stem, display_path(path), data, anchors))
+        jobs.append(
+            Job(path.stem, display_path(path), data, published.text(document_id(path.stem)))
+        )
     use_cache = options is not None and options.cache
-    cache = ConvertCache(cache_folder(options.sources), shared) if use_cache and options else None
+    cache = ConvertCache(cache_file(options.sources), shared) if use_cache and options else None
     keys = [cache.key(job) for job in jobs] if cache else []
+    found = cache.get_many(keys) if cache else {}
     outcomes: list[Outcome | None] = (
-        [cache.get(key) for key in keys] if cache else [None] * len(jobs)
+        [found.get(key) for key in keys] if cache else [None] * len(jobs)
     )
+    del found
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     progress.advance(len(jobs) - len(todo))
     workers = options.jobs if options else 1
@@ -218,14 +225,21 @@ def convert_all(
     else:
         mapped = convert_jobs([jobs[i] for i in todo], shared, workers)
     settled: set[str] = set()
+    fresh: list[tuple[str, Outcome]] = []
     for index, outcome in zip(todo, mapped, strict=True):
         outcomes[index] = outcome
         progress.advance()
         if cache:
-            cache.put(keys[index], outcome)
-            settled.add(cache.put_settled(jobs[index], outcome))
+            settled_key = cache.settled_key(jobs[index], outcome)
+            settled.add(settled_key)
+            fresh.extend({keys[index]: outcome, settled_key: outcome}.items())
+            if len(fresh) >= STORE_BATCH:
+                cache.put_many(fresh)
+                fresh = []
     if cache:
+        cache.put_many(fresh)
         cache.prune({*keys, *settled})
+        cache.store.close()
     converted = []
     for done in outcomes:
         assert done is not None  # every miss was converted above
@@ -272,10 +286,10 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     converted = convert_all(texts, config, registers, published, report, options, progress)
     result = BuildResult(config, converted, imported)
     report.extend(_check_imported(imported))
-    built_ids: dict[str, frozenset[str] | None] = {document_id(p.stem): None for p in imported}
-    built_ids.update((doc.doc_id, doc.ids) for doc in converted)
-    redirects = document_redirects(published, renames, built_ids)
-    report.extend(lost_anchors(published, built_ids, redirects, display_path(lock)))
+    built = {document_id(p.stem) for p in imported} | {doc.doc_id for doc in converted}
+    redirects = document_redirects(published, renames, built)
+    unresolved = {doc.doc_id: doc.unresolved for doc in converted if doc.unresolved}
+    report.extend(lost_anchors(published, built, unresolved, redirects, display_path(lock)))
     report.raise_if_errors()
     if not options.publish:
         result.diagnostics = list(report)
@@ -324,13 +338,13 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
     if pages is not None:
         pages.save()  # only now: it describes the site just published
-    # Lines of documents not built this time stay: their ids were published too.
-    built = {doc.doc_id for doc in converted}
-    kept = [a for doc, lines in published.items() if doc not in built for a in lines]
     if not lock.exists() or renames or any(
-        set(doc.anchors) != set(published.get(doc.doc_id, ())) for doc in converted
+        doc.lock_lines != published.text(doc.doc_id) for doc in converted
     ):
-        write_lock(lock, [*kept, *(a for doc in converted for a in doc.anchors)])
+        # Lines of documents not built this time stay: their ids were published too.
+        lines = {doc: published.text(doc) for doc in published if doc not in built}
+        lines.update((doc.doc_id, doc.lock_lines) for doc in converted)
+        write_lock_text(lock, lines)
     result.diagnostics = list(report)
     return result
 
@@ -350,13 +364,21 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
             digest.update(path.read_bytes())
     site = (options.out / "site").resolve()
     name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
-    return PageMemo(cache_dir() / "pages" / name, site, digest.hexdigest())
+    _forget(cache_dir() / "pages" / name)
+    return PageMemo(cache_dir() / "pages" / f"{name}.sqlite", site, digest.hexdigest())
 
 
 def _rule_memo(options: BuildOptions) -> RuleMemo:
     """The rules' results of the TEI published at ``OUT/tei`` (`edition.rulememo`)."""
     name = hashlib.sha256(str((options.out / "tei").resolve()).encode()).hexdigest()[:16]
-    return RuleMemo(cache_dir() / "rules" / name, code_fingerprint())
+    _forget(cache_dir() / "rules" / name)
+    return RuleMemo(cache_dir() / "rules" / f"{name}.sqlite", code_fingerprint())
+
+
+def _forget(file: Path) -> None:
+    """Delete the one-pickle memo an earlier version kept where its store is now."""
+    with contextlib.suppress(OSError):
+        file.unlink(missing_ok=True)
 
 
 def _write_tei(folder: Path, result: BuildResult) -> list[Path]:

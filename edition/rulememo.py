@@ -7,7 +7,7 @@ SHA-256 and name: the file's own ids (which other files' checks need), the
 diagnostics, and a fingerprint of the ids of every file it pointed into (or that
 the file was absent). It is reused only while those fingerprints hold, so a new
 paragraph in one document re-checks that document and the files pointing at it,
-not the edition. One memo file per output folder, in the user's cache.
+not the edition. One store per output folder, in the user's cache (`edition.store`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from edition import memofile
 from edition.diagnostics import Diagnostic
+from edition.store import Store
 
-VERSION = 1  # of the memo's layout
+LAYOUT = "rules 2"  # of the memo's entries: a memo of another layout is empty
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,14 @@ def fingerprint(ids: Collection[str] | None) -> str:
 
 class RuleMemo:
     def __init__(self, file: Path, salt: str) -> None:
-        self.file = file
-        self.salt = salt  # the code: new rules re-check everything
-        self.previous: dict[tuple[str, str], Checked] = memofile.load(file, VERSION, salt)
+        # The salt is the code: new rules re-check everything.
+        self.store = Store(file, f"{LAYOUT}\0{salt}")
+        self.previous: dict[tuple[str, str], Checked] = {}
+        for key, entry in self.store.items():
+            sha, _, display = key.partition("\0")
+            if isinstance(entry, Checked):
+                self.previous[(sha, display)] = entry
         self.current: dict[tuple[str, str], Checked] = {}
-        self.written = False  # whether any file was checked anew (else the memo on disk holds)
 
     def ids(self, sha: str, display: str) -> frozenset[str] | None:
         """The ids of a file checked before, without parsing it; None when unknown."""
@@ -68,10 +71,14 @@ class RuleMemo:
                  targets: Collection[str], files: Mapping[str, frozenset[str]]) -> None:  # fmt: skip
         prints = tuple((name, fingerprint(files.get(name))) for name in sorted(targets))
         self.current[(sha, display)] = Checked(ids, tuple(found), prints)
-        self.written = True
 
     def save(self) -> None:
-        """Keep this run's entries (only); a memo not written costs time only."""
-        if not self.written and self.current.keys() == self.previous.keys():
-            return  # every file's check was remembered: the memo on disk says just this
-        memofile.save(self.file, VERSION, self.salt, self.current)
+        """Keep this run's entries (only), writing those that changed; unwritten, it costs time only."""
+        self.store.put_many(
+            (f"{sha}\0{display}", entry)
+            for (sha, display), entry in self.current.items()
+            if self.previous.get((sha, display)) is not entry
+        )
+        self.store.delete(f"{sha}\0{display}" for sha, display in self.previous
+                          if (sha, display) not in self.current)  # fmt: skip
+        self.store.close()

@@ -60,33 +60,31 @@ def test_an_undecodable_text_comes_back_as_diagnostics_not_an_exception() -> Non
 
 
 def test_the_cache_returns_the_outcome_it_stored(tmp_path: Path) -> None:
-    cache = ConvertCache(tmp_path, SHARED)
+    cache = ConvertCache(tmp_path / "convert.sqlite", SHARED)
     job = seed_jobs(1)[0]
     outcome = convert_job(job, SHARED)
     key = cache.key(job)
-    assert cache.get(key) is None
-    cache.put(key, outcome)
-    assert cache.get(key) == outcome
+    assert cache.get_many([key]) == {}
+    cache.put_many([(key, outcome)])
+    assert ConvertCache(tmp_path / "convert.sqlite", SHARED).get_many([key]) == {key: outcome}
 
 
 def test_the_cache_key_changes_with_each_input(tmp_path: Path) -> None:
     job = seed_jobs(1)[0]
-    cache = ConvertCache(tmp_path, SHARED)
-    other_config = ConvertCache(
-        tmp_path, Shared(EditionConfig(title="U"), Registers(), "2026-01-01")
-    )
-    other_date = ConvertCache(tmp_path, Shared(EditionConfig(title="T"), Registers(), "2026-01-02"))
+    file = tmp_path / "convert.sqlite"
+    cache = ConvertCache(file, SHARED)
+    other_config = ConvertCache(file, Shared(EditionConfig(title="U"), Registers(), "2026-01-01"))
+    other_date = ConvertCache(file, Shared(EditionConfig(title="T"), Registers(), "2026-01-02"))
     edited = Job(job.name, job.display, job.data + b" more")
     keys = {cache.key(job), other_config.key(job), other_date.key(job), cache.key(edited)}
     assert len(keys) == 4
 
 
-def test_a_corrupt_cache_entry_is_a_miss(tmp_path: Path) -> None:
-    cache = ConvertCache(tmp_path, SHARED)
+def test_a_cache_entry_that_is_no_outcome_is_a_miss(tmp_path: Path) -> None:
+    cache = ConvertCache(tmp_path / "convert.sqlite", SHARED)
     key = cache.key(seed_jobs(1)[0])
-    (tmp_path / key[:2]).mkdir()
-    (tmp_path / key[:2] / key).write_bytes(b"not a pickle")
-    assert cache.get(key) is None
+    cache.store.put_many([(key, "not an outcome")])
+    assert cache.get_many([key]) == {}
 
 
 def test_a_build_collects_garbage_at_its_own_pace_and_restores_the_callers() -> None:

@@ -14,7 +14,8 @@ it whole, and the new one costs a link per file.
 
 The memo also keeps each document's `Digest` by the SHA-256 of its TEI, so
 corpus-wide pages are rebuilt from it without parsing unchanged files. It lives
-in the user's cache folder, one file per site; an unreadable memo is empty.
+in the user's cache folder, a store per site (`edition.store`): a build rewrites
+only the records that changed; an unreadable memo is empty.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from edition import memofile
 from edition.render.digest import Digest
 from edition.render.html import UnknownElement
+from edition.store import Store
 
 FileStamp = tuple[str, int, int, int]  # (path in the site, inode, size, mtime in ns)
-VERSION = 2  # of the memo's layout: a memo of another version is empty
+LAYOUT = "pages 3"  # of the memo's records: a memo of another layout is empty
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,16 @@ class PageMemo:
     """The previous build's records for the site published at ``published``."""
 
     def __init__(self, file: Path, published: Path, salt: str) -> None:
-        self.file = file
         self.published = published
         self.salt = salt  # code, templates and configuration: any change re-renders every page
-        self.previous: dict[str, Record] = memofile.load(file, VERSION, salt)
+        self.store = Store(file, f"{LAYOUT}\0{salt}")
+        self.previous: dict[str, Record] = {
+            group: record for group, record in self.store.items() if isinstance(record, Record)
+        }
         self.digests = {
             r.facts.tei_sha: r.facts.digest for r in self.previous.values() if r.facts is not None
         }
         self.current: dict[str, Record] = {}
-        self.written = False  # whether any group was written anew (else the memo on disk holds)
 
     def key(self, *parts: str) -> str:
         """The key of a group of pages: the salt and every other input, said as text (``repr``)."""
@@ -101,13 +103,16 @@ class PageMemo:
         """Remember what the freshly written ``files`` (paths in the site) of ``group`` were made from."""
         stamps = tuple((name, *_stamp(f"{site_dir}/{name}")) for name in sorted(files))
         self.current[group] = Record(key, stamps, facts)
-        self.written = True
 
     def save(self) -> None:
         """Write this build's records, once its site is published; a memo not written costs time only."""
-        if not self.written and self.current.keys() == self.previous.keys():
-            return  # every group was linked as recorded: the memo on disk says just this
-        memofile.save(self.file, VERSION, self.salt, self.current)
+        self.store.put_many(
+            (group, record)
+            for group, record in self.current.items()
+            if self.previous.get(group) is not record  # a linked group's record holds as it is
+        )
+        self.store.delete(group for group in self.previous if group not in self.current)
+        self.store.close()
 
 
 def _stamp(path: str) -> tuple[int, int, int]:

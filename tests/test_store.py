@@ -1,0 +1,57 @@
+"""The cache table: values come back as stored; anything wrong with the file reads as a miss."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from edition.store import Store
+
+
+def test_values_come_back_from_a_new_connection(tmp_path: Path) -> None:
+    Store(tmp_path / "s.sqlite", "v1").put_many([("a", (1, "x")), ("b", {"k": b"\0"})])
+    store = Store(tmp_path / "s.sqlite", "v1")
+    assert store.get_many(["a", "b", "c"]) == {"a": (1, "x"), "b": {"k": b"\0"}}
+    assert store.get("a") == (1, "x") and store.get("c") is None
+
+
+def test_a_put_replaces_the_value_under_its_key(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1)])
+    store.put_many([("a", 2)])
+    assert dict(store.items()) == {"a": 2}
+
+
+def test_another_salt_empties_the_store(tmp_path: Path) -> None:
+    Store(tmp_path / "s.sqlite", "v1").put_many([("a", 1)])
+    assert dict(Store(tmp_path / "s.sqlite", "v2").items()) == {}
+    assert dict(Store(tmp_path / "s.sqlite", "v1").items()) == {}  # gone, not hidden
+
+
+def test_keep_only_deletes_the_rest(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1), ("b", 2), ("c", 3)])
+    store.keep_only({"b", "z"})
+    assert dict(store.items()) == {"b": 2}
+
+
+def test_an_unreadable_value_is_a_miss(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("good", 1)])
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        db.execute("INSERT INTO entries VALUES ('bad', x'00ff')")
+    assert dict(store.items()) == {"good": 1}
+
+
+def test_a_file_that_is_no_database_is_an_empty_store_that_drops_writes(tmp_path: Path) -> None:
+    (tmp_path / "s.sqlite").write_bytes(b"this is not a database, it is a text file" * 100)
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1)])
+    assert dict(store.items()) == {}
+
+
+def test_a_store_in_a_folder_that_cannot_be_made_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file where the folder should be", encoding="utf-8")
+    store = Store(tmp_path / "file" / "s.sqlite", "v1")
+    store.put_many([("a", 1)])
+    assert store.get("a") is None
