@@ -47,20 +47,35 @@ class Digest:
     refs: tuple[str, ...]  # every person id a name of its body points at, in order, once
     labels: tuple[tuple[str, str], ...]  # "#auto" → who that is (`resp_labels`)
     declared: Declared  # its editorialDecl and interventions, for the principles page
+    # Hashes of ``info`` and of each person's mentions, made once with the digest: the page
+    # memo's keys say what other pages take from this document by them, not by ``repr``
+    # of thousands of mentions on every build.
+    info_key: str = ""
+    mention_keys: tuple[tuple[str, str], ...] = ()  # (person id, hash of their mentions here)
 
 
 def digest(info: DocumentInfo, root: etree._Element) -> Digest:
     body = root.find("tei:text/tei:body", NS)
     assert body is not None  # as_document refuses a TEI without one
     labels = resp_labels(root)
+    mentions = tuple(find_mentions(info.id, body))
+    by_person: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_person.setdefault(mention.person_id, []).append(mention)
     return Digest(
         info=info,
         persons=tuple(read_persons(root)),
-        mentions=tuple(find_mentions(info.id, body)),
+        mentions=mentions,
         refs=tuple(dict.fromkeys(name_refs(body))),
         labels=tuple(labels.items()),
         declared=declared(root, labels),
+        info_key=_hash(repr(info)),
+        mention_keys=tuple((pid, _hash(repr(found))) for pid, found in sorted(by_person.items())),
     )
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

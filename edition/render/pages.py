@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -149,11 +150,20 @@ def edition_citation(config: EditionConfig, date: str) -> str:
     return " ".join(parts)
 
 
-# Writes a group of pages (its paths in the site) from some inputs, unless they are unchanged.
-Once = Callable[[str, Sequence[str], tuple[object, ...], Callable[[], None]], None]
+class Once(Protocol):
+    """Writes a group of pages (its paths in the site) unless its inputs are unchanged.
+
+    The inputs are some values, and what the pages show of some documents (by id): their
+    header facts and, with ``mentions_of``, that person's mentions in them.
+    """
+
+    def __call__(self, group: str, files: Sequence[str], inputs: tuple[object, ...],
+                 documents: Sequence[str], write: Callable[[], None],
+                 mentions_of: str = "") -> None: ...  # fmt: skip
 
 
-def _always(group: str, files: Sequence[str], inputs: tuple[object, ...], write: Callable[[], None]) -> None:
+def _always(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
+            write: Callable[[], None], mentions_of: str = "") -> None:  # fmt: skip
     write()
 
 
@@ -332,9 +342,10 @@ def write_persons(
         mentions = by_person.get(person.id, [])
         rows.append((person, f"{quote(person.id)}/index.html", len(mentions),
                      len({m.doc_id for m in mentions})))  # fmt: skip
-        shown = [by_id[doc_id] for doc_id in dict.fromkeys(m.doc_id for m in mentions)]
-        once(f"person:{person.id}", [f"persons/{person.id}/index.html"], (person, mentions, shown),
-             functools.partial(_write_person, env, folder, config, person, mentions, by_id, titles))  # fmt: skip
+        shown = list(dict.fromkeys(m.doc_id for m in mentions))
+        once(f"person:{person.id}", [f"persons/{person.id}/index.html"], (person,), shown,
+             functools.partial(_write_person, env, folder, config, person, mentions, by_id, titles),
+             mentions_of=person.id)  # fmt: skip
     html = env.get_template("persons.html").render(
         _common(config, root="../", lang=config.language, current="persons"),
         page_title=f"Persons \N{EM DASH} {config.title}",

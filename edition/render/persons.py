@@ -129,8 +129,13 @@ class Personography:
                 self.persons[person.id] = _fill(known, person)
 
 
+FILLED = ("forms", "birth", "death", "description", "authorities")
+
+
 def _fill(first: PersonRecord, second: PersonRecord) -> PersonRecord:
     """``first``, with what it leaves empty taken from ``second``."""
+    if all(getattr(first, name) or not getattr(second, name) for name in FILLED):
+        return first  # the usual case: every document repeats the register's entry
     return replace(
         first,
         forms=first.forms or second.forms,
