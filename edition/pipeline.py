@@ -52,7 +52,7 @@ from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
 from edition.schema import cache_dir
 from edition.serialize import serialize
-from edition.validate import check_files, parse_untrusted
+from edition.validate import PendingChecks, parse_untrusted, start_checks
 
 if TYPE_CHECKING:
     from edition.render.memo import PageMemo
@@ -94,6 +94,21 @@ def display_path(path: Path) -> str:
     if not os.path.isabs(shown):
         return f"{shown}/{name}"
     return _relative(path) if name == os.path.basename(os.getcwd()) else str(path)  # the working folder?
+
+
+def display_paths(paths: Sequence[Path]) -> dict[Path, str]:
+    """`display_path` of each of many files, said per folder: ten thousand took a third of a second."""
+    shown: dict[Path, str] = {}
+    prefixes: dict[str, str | None] = {}
+    special = os.path.basename(os.getcwd())  # a file named like the working folder: said whole
+    for path in paths:
+        folder, name = os.path.split(path)
+        if folder not in prefixes:
+            probe = display_path(path)
+            prefixes[folder] = probe[: -len(name)] if probe.endswith(name) else None
+        prefix = prefixes[folder]
+        shown[path] = display_path(path) if prefix is None or name == special else prefix + name
+    return shown
 
 
 @functools.lru_cache(maxsize=64)
@@ -196,6 +211,7 @@ def convert_all(
     """Convert every text — from the cache where its inputs are unchanged, else on the workers."""
     shared = Shared(config, registers, release_date(config))
     jobs = []
+    shown = display_paths(texts)
     for path in texts:
         try:
             data = path.read_bytes()
@@ -204,9 +220,7 @@ def convert_all(
                 error(display_path(path), 0, 0, f"cannot read: {exc.strerror}", "source.read")
             )
             continue
-        jobs.append(
-            Job(path.stem, display_path(path), data, published.text(document_id(path.stem)))
-        )
+        jobs.append(Job(path.stem, shown[path], data, published.text(document_id(path.stem))))
     use_cache = options is not None and options.cache
     cache = ConvertCache(cache_file(options.sources), shared) if use_cache and options else None
     keys = [cache.key(job) for job in jobs] if cache else []
@@ -299,6 +313,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     tei_stage = staging_dir(tei_target)
     site_stage = staging_dir(site_target) if options.site else None
     pages: PageMemo | None = None
+    checking: PendingChecks | None = None
+    memo = _rule_memo(options) if options.validate and options.cache else None
     try:
         progress.stage(f"writing {len(converted)} TEI files")
         tei_files = _write_tei(tei_stage, result)
@@ -310,16 +326,14 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         titles = {tei_stage / f"{doc.name}.xml": doc.title for doc in converted}
         corpus.write_bytes(serialize(corpus_document(config, tei_files, register,
                                                      release_date(config), titles)))  # fmt: skip
+        checked = [*tei_files, *registered, corpus]
         if options.validate:
-            checked = [*tei_files, *registered, corpus]
-            progress.stage(f"validating {len(checked)} TEI files against tei_all")
-            shown = {path: display_path(tei_target / path.name) for path in checked}
+            # Started now, finished after the render: Jing checks in a process of its own
+            # while the site is written.
+            published_as = display_paths([tei_target / path.name for path in checked])
+            shown = {path: published_as[tei_target / path.name] for path in checked}
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
-            memo = _rule_memo(options) if options.cache else None
-            report.extend(check_files(checked, lambda p: shown[p], as_is=theirs, memo=memo))
-            if memo is not None:
-                memo.save()  # its entries are keyed by content: right whether or not this build publishes
-            report.raise_if_errors()
+            checking = start_checks(checked, lambda p: shown[p], as_is=theirs, memo=memo)
         if site_stage is not None:
             progress.stage("rendering the site", len(tei_files))
             from edition.render import render_site  # the site is optional: load it only when built
@@ -328,7 +342,15 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
                                       search=options.search, memo=pages,
                                       advance=progress.advance, jobs=options.jobs))  # fmt: skip
+        if checking is not None:
+            progress.stage(f"validating {len(checked)} TEI files against tei_all")
+            report.extend(checking.result())
+            if memo is not None:
+                memo.save()  # its entries are keyed by content: right whether or not this build publishes
+            report.raise_if_errors()
     except BaseException:
+        if checking is not None:
+            checking.cancel()  # Jing may be reading the staged files
         shutil.rmtree(tei_stage, ignore_errors=True)
         if site_stage is not None:
             shutil.rmtree(site_stage, ignore_errors=True)

@@ -15,6 +15,7 @@ import hashlib
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -74,32 +75,71 @@ def validate_files(
     ``well_formed``: the caller has parsed them safely already; else each is, first.
     ``shas``: the files' SHA-256 where the caller has them (each file is read once).
     """
-    problems: list[Diagnostic] = []
-    known = _ValidCache(shas)
-    todo = []
-    for path in paths:
-        if known.is_valid(path):
-            continue
-        if not well_formed:
-            tree, found = parse_untrusted(path, display(path))
-            problems.extend(found)
-            if tree is None:
+    return start_validation(paths, display, well_formed=well_formed, shas=shas).result()
+
+
+class PendingValidation:
+    """A check against tei_all under way: Jing runs in its own process until `result` is asked.
+
+    A build starts it before rendering the site and asks for the result after, so the
+    Java process and the renderer run side by side.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        display: Callable[[Path], str],
+        *,
+        well_formed: bool,
+        shas: Mapping[Path, str] | None,
+    ) -> None:
+        self.paths, self.display = paths, display
+        self.problems: list[Diagnostic] = []
+        self.known = _ValidCache(shas)
+        self.todo: list[Path] = []
+        self.jing: _Jing | None = None
+        for path in paths:
+            if self.known.is_valid(path):
                 continue
-        todo.append(path)
-    if not todo:
+            if not well_formed:
+                tree, found = parse_untrusted(path, display(path))
+                self.problems.extend(found)
+                if tree is None:
+                    continue
+            self.todo.append(path)
+        java, jar = shutil.which("java"), _jing_jar()
+        if self.todo and java and jar:
+            self.jing = _Jing(java, jar, self.todo, display)
+
+    def result(self) -> list[Diagnostic]:
+        """Wait for the check; its diagnostics. Files found valid are remembered as such."""
+        problems = list(self.problems)
+        if self.jing is not None:
+            problems.extend(self.jing.result())
+        else:
+            for path in self.todo:
+                tree = etree.parse(str(path), safe_parser())
+                problems.extend(validate_tree(tree, self.display(path)))
+        failed = {d.path for d in problems}
+        if failed - {self.display(p) for p in self.paths}:
+            return problems  # a problem we could not place: remember nothing as valid
+        self.known.remember(p for p in self.todo if self.display(p) not in failed)
         return problems
-    java = shutil.which("java")
-    jar = _jing_jar()
-    if java and jar:
-        problems.extend(_validate_with_jing(java, jar, todo, display))
-    else:
-        for path in todo:
-            problems.extend(validate_tree(etree.parse(str(path), safe_parser()), display(path)))
-    failed = {d.path for d in problems}
-    if failed - {display(p) for p in paths}:
-        return problems  # a problem we could not place: remember nothing as valid
-    known.remember(p for p in todo if display(p) not in failed)
-    return problems
+
+    def cancel(self) -> None:
+        if self.jing is not None:
+            self.jing.cancel()
+
+
+def start_validation(
+    paths: Sequence[Path],
+    display: Callable[[Path], str] = str,
+    *,
+    well_formed: bool = False,
+    shas: Mapping[Path, str] | None = None,
+) -> PendingValidation:
+    """Start checking files against tei_all (`validate_files`); its `result` waits for it."""
+    return PendingValidation(paths, display, well_formed=well_formed, shas=shas)
 
 
 def check_files(
@@ -120,45 +160,87 @@ def check_files(
     ``memo``: the rules' results of files seen before (`edition.rulememo`); a file it
     knows is neither parsed nor checked again unless a file it points into changed.
     """
-    ids: dict[Path, frozenset[str]] = {}
-    shas: dict[Path, str] = {}
-    problems: list[Diagnostic] = []
-    for path in paths:
-        if memo is not None:
-            shas[path] = _sha(path)
-            known = memo.ids(shas[path], display(path))
-            if known is not None:  # parsed safely and well-formed when it was checked
-                ids[path] = known
+    return start_checks(paths, display, schema=schema, as_is=as_is, memo=memo).result()
+
+
+class PendingChecks:
+    """`check_files` under way: files read and the schema check started; `result` finishes."""
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        display: Callable[[Path], str],
+        *,
+        schema: bool,
+        as_is: Collection[Path],
+        memo: RuleMemo | None,
+    ) -> None:
+        self.paths, self.display, self.as_is, self.memo = paths, display, as_is, memo
+        self.ids: dict[Path, frozenset[str]] = {}
+        self.shas: dict[Path, str] = {}
+        self.problems: list[Diagnostic] = []
+        for path in paths:
+            if memo is not None:
+                self.shas[path] = _sha(path)
+                known = memo.ids(self.shas[path], display(path))
+                if known is not None:  # parsed safely and well-formed when it was checked
+                    self.ids[path] = known
+                    continue
+            tree, found = parse_untrusted(path, display(path))
+            self.problems.extend(found)
+            if tree is not None:  # not kept: ten thousand trees would not fit in memory
+                self.ids[path] = rules.element_ids(tree.getroot())
+        self.validation = (
+            start_validation(list(self.ids), display, well_formed=True, shas=self.shas)
+            if schema and self.ids
+            else None
+        )
+
+    def result(self) -> list[Diagnostic]:
+        """Wait for the schema check, apply the rules; every diagnostic, file by file."""
+        problems = list(self.problems)
+        if self.validation is not None:
+            problems.extend(self.validation.result())
+        files = {path.name: found for path, found in self.ids.items()}
+        context = rules.Context(files)
+        memo = self.memo
+        for path in self.ids:
+            shown = self.display(path)
+            remembered = memo.diagnostics(self.shas[path], shown, files) if memo is not None else None
+            if remembered is not None:
+                problems.extend(remembered)
                 continue
-        tree, found = parse_untrusted(path, display(path))
-        problems.extend(found)
-        if tree is not None:  # not kept: ten thousand trees would not fit in memory
-            ids[path] = rules.element_ids(tree.getroot())
-    if schema and ids:
-        problems.extend(validate_files(list(ids), display, well_formed=True, shas=shas))
-    files = {path.name: found for path, found in ids.items()}
-    context = rules.Context(files)
-    for path in ids:
-        shown = display(path)
-        remembered = memo.diagnostics(shas[path], shown, files) if memo is not None else None
-        if remembered is not None:
-            problems.extend(remembered)
-            continue
-        tree = etree.parse(str(path), safe_parser())  # safe: parse_untrusted accepted it
-        found = rules.check_tree(tree.getroot(), shown, context)
-        problems.extend(found)
-        if memo is not None:
-            consulted = rules.consulted_files(tree.getroot(), context)
-            memo.remember(shas[path], shown, ids[path], found, consulted, files)
-    order = {display(path): index for index, path in enumerate(paths)}
-    theirs = {display(path) for path in as_is}
-    problems = [
-        replace(d, severity=Severity.WARNING)
-        if d.path in theirs and not d.code.startswith("xml.")
-        else d
-        for d in problems
-    ]
-    return sorted(problems, key=lambda d: (order.get(d.path, len(order)), d.line, d.col))
+            tree = etree.parse(str(path), safe_parser())  # safe: parse_untrusted accepted it
+            found = rules.check_tree(tree.getroot(), shown, context)
+            problems.extend(found)
+            if memo is not None:
+                consulted = rules.consulted_files(tree.getroot(), context)
+                memo.remember(self.shas[path], shown, self.ids[path], found, consulted, files)
+        order = {self.display(path): index for index, path in enumerate(self.paths)}
+        theirs = {self.display(path) for path in self.as_is}
+        problems = [
+            replace(d, severity=Severity.WARNING)
+            if d.path in theirs and not d.code.startswith("xml.")
+            else d
+            for d in problems
+        ]
+        return sorted(problems, key=lambda d: (order.get(d.path, len(order)), d.line, d.col))
+
+    def cancel(self) -> None:
+        if self.validation is not None:
+            self.validation.cancel()
+
+
+def start_checks(
+    paths: Sequence[Path],
+    display: Callable[[Path], str] = str,
+    *,
+    schema: bool = True,
+    as_is: Collection[Path] = (),
+    memo: RuleMemo | None = None,
+) -> PendingChecks:
+    """Start `check_files`: read every file and start the schema check; `result` finishes."""
+    return PendingChecks(paths, display, schema=schema, as_is=as_is, memo=memo)
 
 
 def report_json(files: Sequence[str], problems: Sequence[Diagnostic]) -> dict[str, object]:
@@ -188,39 +270,54 @@ def report_json(files: Sequence[str], problems: Sequence[Diagnostic]) -> dict[st
     }
 
 
-def _validate_with_jing(
-    java: str, jar: str, paths: Sequence[Path], display: Callable[[Path], str]
-) -> list[Diagnostic]:
-    shown = {str(path): display(path) for path in paths}
-    # Jing names a file given by a relative path by its absolute one.
-    named = {**{str(path.resolve()): display(path) for path in paths}, **shown}
-    command = [java, "-jar", jar, str(schema_path()), *shown]
-    run = subprocess.run(command, capture_output=True, text=True, check=False)
-    problems = []
-    for line in (run.stdout + run.stderr).splitlines():
-        match = JING_LINE.match(line)
-        if match and match["kind"] != "warning":
-            where = named.get(match["path"], match["path"])
+class _Jing:
+    """One Jing run over ``paths``, started at once; `result` waits and reads its report."""
+
+    def __init__(self, java: str, jar: str, paths: Sequence[Path], display: Callable[[Path], str]) -> None:
+        self.paths = paths
+        shown = {str(path): display(path) for path in paths}
+        # Jing names a file given by a relative path by its absolute one.
+        self.named = {**{str(path.resolve()): display(path) for path in paths}, **shown}
+        command = [java, "-jar", jar, str(schema_path()), *shown]
+        # Its report goes to a file, not a pipe: nobody reads a pipe while the site renders.
+        self.report = tempfile.TemporaryFile()  # noqa: SIM115 — closed by result or cancel
+        self.process = subprocess.Popen(command, stdout=self.report, stderr=subprocess.STDOUT)
+
+    def result(self) -> list[Diagnostic]:
+        returncode = self.process.wait()
+        self.report.seek(0)
+        output = self.report.read().decode("utf-8", "replace")
+        self.report.close()
+        problems = []
+        for line in output.splitlines():
+            match = JING_LINE.match(line)
+            if match and match["kind"] != "warning":
+                where = self.named.get(match["path"], match["path"])
+                problems.append(
+                    error(
+                        where,
+                        int(match["line"]),
+                        int(match["col"]),
+                        _shorten(match["message"]),
+                        "validate.tei",
+                    )
+                )
+        if returncode and not problems:
             problems.append(
                 error(
-                    where,
-                    int(match["line"]),
-                    int(match["col"]),
-                    _shorten(match["message"]),
-                    "validate.tei",
+                    str(self.paths[0]),
+                    0,
+                    0,
+                    f"Jing failed: {output.strip()[:MESSAGE_LIMIT]}",
+                    "validate.engine",
                 )
             )
-    if run.returncode and not problems:
-        problems.append(
-            error(
-                str(paths[0]),
-                0,
-                0,
-                f"Jing failed: {run.stderr.strip()[:MESSAGE_LIMIT]}",
-                "validate.engine",
-            )
-        )
-    return problems
+        return problems
+
+    def cancel(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.report.close()
 
 
 def _jing_jar() -> str | None:

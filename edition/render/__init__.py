@@ -27,6 +27,7 @@ reads from ``file://``)::
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -203,25 +204,25 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) 
     person's thousands of mentions took half a second.
     """
 
+    @functools.cache
+    def mention_keys(doc_id: str) -> dict[str, str]:
+        return dict(digests[doc_id].mention_keys)
+
     def run(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
             write: Callable[[], None], mentions_of: str = "") -> None:  # fmt: skip
         if memo is None:
             write()
             return
-        taken = [_taken(digests[doc_id], mentions_of) for doc_id in documents]
+        if mentions_of:
+            taken = [f"{digests[d].info_key} {mention_keys(d).get(mentions_of, '')}" for d in documents]
+        else:
+            taken = [digests[doc_id].info_key for doc_id in documents]
         key = memo.key(*map(repr, inputs), *taken)
         if memo.reuse(group, key, site_dir) is None:
             write()
             memo.record(group, key, site_dir, files)
 
     return run
-
-
-def _taken(digest: Digest, mentions_of: str) -> str:
-    """What a corpus-wide page takes from a document: its header facts, and a person's mentions."""
-    if not mentions_of:
-        return digest.info_key
-    return f"{digest.info_key} {dict(digest.mention_keys).get(mentions_of, '')}"
 
 
 def _registers_beside(tei_files: Sequence[Path]) -> list[Path]:

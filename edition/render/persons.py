@@ -134,7 +134,7 @@ FILLED = ("forms", "birth", "death", "description", "authorities")
 
 def _fill(first: PersonRecord, second: PersonRecord) -> PersonRecord:
     """``first``, with what it leaves empty taken from ``second``."""
-    if all(getattr(first, name) or not getattr(second, name) for name in FILLED):
+    if first == second or all(getattr(first, name) or not getattr(second, name) for name in FILLED):
         return first  # the usual case: every document repeats the register's entry
     return replace(
         first,
