@@ -52,7 +52,7 @@ from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
 from edition.schema import cache_dir
 from edition.serialize import serialize
-from edition.validate import PendingChecks, parse_untrusted, start_checks
+from edition.validate import PendingChecks, parse_untrusted
 
 if TYPE_CHECKING:
     from edition.render.memo import PageMemo
@@ -333,7 +333,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             published_as = display_paths([tei_target / path.name for path in checked])
             shown = {path: published_as[tei_target / path.name] for path in checked}
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
-            checking = start_checks(checked, lambda p: shown[p], as_is=theirs, memo=memo)
+            checking = PendingChecks(checked, lambda p: shown[p], schema=True, as_is=theirs, memo=memo)
         if site_stage is not None:
             progress.stage("rendering the site", len(tei_files))
             from edition.render import render_site  # the site is optional: load it only when built

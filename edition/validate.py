@@ -75,7 +75,7 @@ def validate_files(
     ``well_formed``: the caller has parsed them safely already; else each is, first.
     ``shas``: the files' SHA-256 where the caller has them (each file is read once).
     """
-    return start_validation(paths, display, well_formed=well_formed, shas=shas).result()
+    return PendingValidation(paths, display, well_formed=well_formed, shas=shas).result()
 
 
 class PendingValidation:
@@ -131,17 +131,6 @@ class PendingValidation:
             self.jing.cancel()
 
 
-def start_validation(
-    paths: Sequence[Path],
-    display: Callable[[Path], str] = str,
-    *,
-    well_formed: bool = False,
-    shas: Mapping[Path, str] | None = None,
-) -> PendingValidation:
-    """Start checking files against tei_all (`validate_files`); its `result` waits for it."""
-    return PendingValidation(paths, display, well_formed=well_formed, shas=shas)
-
-
 def check_files(
     paths: Sequence[Path],
     display: Callable[[Path], str] = str,
@@ -160,7 +149,7 @@ def check_files(
     ``memo``: the rules' results of files seen before (`edition.rulememo`); a file it
     knows is neither parsed nor checked again unless a file it points into changed.
     """
-    return start_checks(paths, display, schema=schema, as_is=as_is, memo=memo).result()
+    return PendingChecks(paths, display, schema=schema, as_is=as_is, memo=memo).result()
 
 
 class PendingChecks:
@@ -191,7 +180,7 @@ class PendingChecks:
             if tree is not None:  # not kept: ten thousand trees would not fit in memory
                 self.ids[path] = rules.element_ids(tree.getroot())
         self.validation = (
-            start_validation(list(self.ids), display, well_formed=True, shas=self.shas)
+            PendingValidation(list(self.ids), display, well_formed=True, shas=self.shas)
             if schema and self.ids
             else None
         )
@@ -229,18 +218,6 @@ class PendingChecks:
     def cancel(self) -> None:
         if self.validation is not None:
             self.validation.cancel()
-
-
-def start_checks(
-    paths: Sequence[Path],
-    display: Callable[[Path], str] = str,
-    *,
-    schema: bool = True,
-    as_is: Collection[Path] = (),
-    memo: RuleMemo | None = None,
-) -> PendingChecks:
-    """Start `check_files`: read every file and start the schema check; `result` finishes."""
-    return PendingChecks(paths, display, schema=schema, as_is=as_is, memo=memo)
 
 
 def report_json(files: Sequence[str], problems: Sequence[Diagnostic]) -> dict[str, object]:
