@@ -94,7 +94,7 @@ def report(label: str, size: int, megabytes: float, result: dict[str, Any]) -> f
     print(
         f"  {label:<12} {seconds:7.2f} s = {size / seconds:7,.0f} documents/s, "
         f"{megabytes / seconds:5.2f} MB/s; process {result['wall']:.2f} s; "
-        f"peak {result['peak_mb']:.0f} MB (workers {result['worker_peak_mb']:.0f} MB)"
+        f"peak {result['peak_mb']:.0f} MB (largest child {result['worker_peak_mb']:.0f} MB: a worker or Jing)"
     )
     stages = ", ".join(f"{name} {t:.2f}" for name, t in result["stages"].items())
     print(f"               stages (s): {stages}")
