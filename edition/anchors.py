@@ -343,6 +343,8 @@ def carry_renames(published: Lock, renames: Mapping[str, str]) -> Lock:
     record what the old address published, so it keeps redirecting. A new id that
     already has lines of its own (renamed on an earlier build) keeps them.
     """
+    if not renames:
+        return published
     spans = {doc: published.spans(doc) for doc in published}
     for old, new in sorted(renames.items()):
         if old in published and not published.text(new):

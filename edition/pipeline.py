@@ -246,7 +246,9 @@ def convert_all(
         if cache:
             settled_key = cache.settled_key(jobs[index], outcome)
             settled.add(settled_key)
-            fresh.extend({keys[index]: outcome, settled_key: outcome}.items())
+            fresh.append((keys[index], outcome))
+            if settled_key != keys[index]:
+                fresh.append((settled_key, outcome))
             if len(fresh) >= STORE_BATCH:
                 cache.put_many(fresh)
                 fresh = []

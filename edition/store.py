@@ -47,24 +47,24 @@ class Store:
         except (OSError, sqlite3.Error):
             self._db = None  # no cache: every look-up misses, every write is dropped
 
-    def get(self, key: str) -> Any:
-        """The value under ``key``, or None."""
-        return self.get_many([key]).get(key)
-
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The values under ``keys`` that the store has (and can read)."""
-        wanted = set(keys)
-        return {key: value for key, value in self.items() if key in wanted}
+        """The values under ``keys`` that the store has (and can read); no other row is unpickled."""
+        return dict(self._read(set(keys)))
 
     def items(self) -> Iterator[tuple[str, Any]]:
-        """Every readable entry, in key order."""
+        """Every readable entry."""
+        return self._read(None)
+
+    def _read(self, wanted: Collection[str] | None) -> Iterator[tuple[str, Any]]:
         if self._db is None:
             return
         try:
-            rows = self._db.execute("SELECT key, value FROM entries ORDER BY key").fetchall()
+            rows = self._db.execute("SELECT key, value FROM entries").fetchall()
         except sqlite3.Error:
             return
         for key, blob in rows:
+            if wanted is not None and key not in wanted:
+                continue
             try:
                 yield key, pickle.loads(blob)
             except UNREADABLE:

@@ -27,7 +27,6 @@ reads from ``file://``)::
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -204,17 +203,13 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) 
     person's thousands of mentions took half a second.
     """
 
-    @functools.cache
-    def mention_keys(doc_id: str) -> dict[str, str]:
-        return dict(digests[doc_id].mention_keys)
-
     def run(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
             write: Callable[[], None], mentions_of: str = "") -> None:  # fmt: skip
         if memo is None:
             write()
             return
         if mentions_of:
-            taken = [f"{digests[d].info_key} {mention_keys(d).get(mentions_of, '')}" for d in documents]
+            taken = [f"{digests[d].info_key} {digests[d].mention_keys.get(mentions_of, '')}" for d in documents]
         else:
             taken = [digests[doc_id].info_key for doc_id in documents]
         key = memo.key(*map(repr, inputs), *taken)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from lxml import etree
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error
 from edition.parallel import map_in_order
 from edition.render.html import name_refs
-from edition.render.persons import Mention, PersonRecord, find_mentions, read_persons
+from edition.render.persons import Mention, PersonRecord, by_person, find_mentions, read_persons
 from edition.render.principles import Declared, declared, resp_labels
 from edition.render.teiread import (
     NS,
@@ -51,7 +51,7 @@ class Digest:
     # memo's keys say what other pages take from this document by them, not by ``repr``
     # of thousands of mentions on every build.
     info_key: str = ""
-    mention_keys: tuple[tuple[str, str], ...] = ()  # (person id, hash of their mentions here)
+    mention_keys: Mapping[str, str] = field(default_factory=dict)  # person id → hash of their mentions
 
 
 def digest(info: DocumentInfo, root: etree._Element) -> Digest:
@@ -59,9 +59,6 @@ def digest(info: DocumentInfo, root: etree._Element) -> Digest:
     assert body is not None  # as_document refuses a TEI without one
     labels = resp_labels(root)
     mentions = tuple(find_mentions(info.id, body))
-    by_person: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        by_person.setdefault(mention.person_id, []).append(mention)
     return Digest(
         info=info,
         persons=tuple(read_persons(root)),
@@ -70,7 +67,7 @@ def digest(info: DocumentInfo, root: etree._Element) -> Digest:
         labels=tuple(labels.items()),
         declared=declared(root, labels),
         info_key=_hash(repr(info)),
-        mention_keys=tuple((pid, _hash(repr(found))) for pid, found in sorted(by_person.items())),
+        mention_keys={pid: _hash(repr(found)) for pid, found in sorted(by_person(mentions).items())},
     )
 
 

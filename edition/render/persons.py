@@ -109,10 +109,7 @@ class Personography:
 
     def mentions_by_person(self) -> dict[str, list[Mention]]:
         """Every person's mentions, in edition order, gathered in one pass."""
-        found: dict[str, list[Mention]] = {}
-        for mention in self.mentions:
-            found.setdefault(mention.person_id, []).append(mention)
-        return found
+        return by_person(self.mentions)
 
     def add_register(self, root: etree._Element, *, authoritative: bool) -> None:
         """Take in the ``listPerson`` entries of a TEI root; ``authoritative`` ones win."""
@@ -129,21 +126,24 @@ class Personography:
                 self.persons[person.id] = _fill(known, person)
 
 
+# What a register entry may leave empty and another entry for the same person fill.
 FILLED = ("forms", "birth", "death", "description", "authorities")
 
 
 def _fill(first: PersonRecord, second: PersonRecord) -> PersonRecord:
     """``first``, with what it leaves empty taken from ``second``."""
-    if first == second or all(getattr(first, name) or not getattr(second, name) for name in FILLED):
+    if first == second:
         return first  # the usual case: every document repeats the register's entry
-    return replace(
-        first,
-        forms=first.forms or second.forms,
-        birth=first.birth or second.birth,
-        death=first.death or second.death,
-        description=first.description or second.description,
-        authorities=first.authorities or second.authorities,
-    )
+    taken = {name: getattr(second, name) for name in FILLED if not getattr(first, name)}
+    return replace(first, **taken) if any(taken.values()) else first
+
+
+def by_person(mentions: Iterable[Mention]) -> dict[str, list[Mention]]:
+    """Mentions grouped by the person they name, each group in the given order."""
+    found: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        found.setdefault(mention.person_id, []).append(mention)
+    return found
 
 
 def person_href(person_id: str) -> str:
