@@ -319,7 +319,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     memo = _rule_memo(options) if options.validate and options.cache else None
     try:
         progress.stage(f"writing {len(converted)} TEI files")
-        tei_files = _write_tei(tei_stage, result)
+        tei_files, shas = _write_tei(tei_stage, result)
         # Written: ten thousand documents' bytes need not stay in memory through the render.
         converted = result.converted = [replace(doc, tei=b"") for doc in converted]
         registered = _write_personography(tei_stage, config, registers)
@@ -335,14 +335,15 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             published_as = display_paths([tei_target / path.name for path in checked])
             shown = {path: published_as[tei_target / path.name] for path in checked}
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
-            checking = PendingChecks(checked, lambda p: shown[p], schema=True, as_is=theirs, memo=memo)
+            checking = PendingChecks(checked, lambda p: shown[p], schema=True, as_is=theirs,
+                                     memo=memo, shas=shas)  # fmt: skip
         if site_stage is not None:
             progress.stage("rendering the site", len(tei_files))
             from edition.render import render_site  # the site is optional: load it only when built
 
             pages = page_memo(options, config) if options.cache else None
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
-                                      search=options.search, memo=pages,
+                                      search=options.search, memo=pages, shas=shas,
                                       advance=progress.advance, jobs=options.jobs))  # fmt: skip
         if checking is not None:
             progress.stage(f"validating {len(checked)} TEI files against tei_all")
@@ -405,18 +406,22 @@ def _forget(file: Path) -> None:
         file.unlink(missing_ok=True)
 
 
-def _write_tei(folder: Path, result: BuildResult) -> list[Path]:
-    """Write converted and imported TEI into ``folder``; return the files in the edition's order."""
+def _write_tei(folder: Path, result: BuildResult) -> tuple[list[Path], dict[Path, str]]:
+    """Write converted and imported TEI into ``folder``: the files in the edition's order, and
+    the SHA-256 of those written from memory (the checks and the render key on it: hashed
+    here, each file is not read back twice)."""
     written = []
+    shas = {}
     for doc in result.converted:
         path = folder / f"{doc.name}.xml"
         path.write_bytes(doc.tei)
         written.append(path)
+        shas[path] = hashlib.sha256(doc.tei).hexdigest()
     for source in result.imported:
         path = folder / source.name
         shutil.copyfile(source, path)
         written.append(path)
-    return written
+    return written, shas
 
 
 def _write_personography(folder: Path, config: EditionConfig, registers: Registers) -> list[Path]:

@@ -63,6 +63,7 @@ def render_site(
     memo: PageMemo | None = None,
     advance: Callable[[], None] = lambda: None,
     jobs: int = 1,
+    shas: Mapping[Path, str] | None = None,
 ) -> list[Diagnostic]:
     """Write the site for ``tei_files`` (in the edition's order) into the empty ``site_dir``.
 
@@ -80,7 +81,8 @@ def render_site(
     unreadable, not well-formed or not TEI, located ``file:line:col``. Same TEI in,
     byte-identical site out.
 
-    ``jobs``: processes writing the documents' folders (0: all cores).
+    ``jobs``: processes writing the documents' folders (0: all cores). ``shas``: the
+    SHA-256 of files the caller has hashed already.
     ``advance`` is called as each document is written. ``memo``: the previous build's
     pages (`edition.render.memo`); a document whose page would come out the same is
     linked from there instead of rendered.
@@ -90,7 +92,7 @@ def render_site(
     """
     if registers is None:
         registers = _registers_beside(tei_files)
-    documents, register_roots = read_all([*tei_files, *registers], memo, jobs)
+    documents, register_roots = read_all([*tei_files, *registers], memo, jobs, shas)
     personography = Personography()
     for register in register_roots:
         personography.add_register(register, authoritative=True)

@@ -85,14 +85,19 @@ class ReadDocument:
 
 
 def read_all(
-    paths: Sequence[Path], memo: PageMemo | None = None, jobs: int = 1
+    paths: Sequence[Path],
+    memo: PageMemo | None = None,
+    jobs: int = 1,
+    shas: Mapping[Path, str] | None = None,
 ) -> tuple[list[ReadDocument], list[etree._Element]]:
     """Read every file into document digests and register trees, collecting all errors first.
 
     Document ids must be unique; a path given twice is read once. A document whose
     bytes ``memo`` has seen is not parsed: its digest is the one remembered. The
     others are read in ``jobs`` processes (0: all cores) when there are many.
+    ``shas``: the SHA-256 of files the caller has hashed already.
     """
+    shas = shas or {}
     files: list[tuple[Path, str]] = []
     seen: set[tuple[int, int]] = set()  # (device, inode): one file by two names is read once
     for path in paths:
@@ -101,7 +106,7 @@ def read_all(
             if (status.st_dev, status.st_ino) in seen:
                 continue
             seen.add((status.st_dev, status.st_ino))
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = shas.get(path) or hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             sha = ""  # parse_tei reports it, located
         files.append((path, sha))
