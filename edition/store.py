@@ -59,12 +59,22 @@ class Store:
         if self._db is None:
             return
         try:
-            rows = self._db.execute("SELECT key, value FROM entries").fetchall()
+            if wanted is None:
+                rows = self._db.execute("SELECT key, value FROM entries").fetchall()
+            else:
+                # Joined with a table of the keys asked for: the rows not asked for (the last
+                # build's) are not even read from disk.
+                with self._db:
+                    self._db.execute("BEGIN")
+                    self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+                    self._db.execute("DELETE FROM wanted")
+                    self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in wanted))
+                rows = self._db.execute(
+                    "SELECT key, value FROM entries JOIN wanted USING (key)"
+                ).fetchall()
         except sqlite3.Error:
             return
         for key, blob in rows:
-            if wanted is not None and key not in wanted:
-                continue
             try:
                 yield key, pickle.loads(blob)
             except UNREADABLE:
