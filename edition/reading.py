@@ -89,7 +89,10 @@ class _Reading:
         if not self.notes:
             return ""
         if not self.diplomatic:
-            return "\n\n" + "\n".join(f"{n or '*'}. {body}" for _, n, body in self.notes)
+            # A note without a label is called by its place among the notes, as the site does.
+            return "\n\n" + "\n".join(
+                f"{n or k}. {body}" for k, (_, n, body) in enumerate(self.notes, start=1)
+            )
         if all(place == "end" for place, _, _ in self.notes):
             # Nothing was moved: the endnotes stand as the source had them, in its order.
             return "\n\n" + "\n".join(f"  {n}. {body}" for _, n, body in self.notes)

@@ -33,6 +33,16 @@ def test_normalized_reading_chooses_regularized_and_corrected_forms_without_mark
     assert "[Page" not in text and "Yerev" not in text and "p.m.26" not in text
 
 
+def test_normalized_reading_calls_an_unlabelled_note_by_its_place_as_the_site_does() -> None:
+    # The heading's note has no n: the site's notes list shows it as "1" (its place).
+    text = normalized_text(root())
+    assert text.split("\n\n")[-1].splitlines() == [
+        "1. In two sections.",
+        "26. Not printed.",
+        "3. Left at the end.",
+    ]
+
+
 def test_plain_text_of_a_heading_leaves_its_notes_out() -> None:
     head = root().find(".//{http://www.tei-c.org/ns/1.0}head")
     assert plain_text(head) == "Telegram"
