@@ -5,6 +5,10 @@ in. On Linux, ``renameat2(RENAME_EXCHANGE)`` swaps the two folders atomically;
 elsewhere two renames leave a moment with no target, which `recover` repairs
 after a crash (the previous output is kept under a ``.previous`` name until the
 new one is in place).
+
+A process that builds again (``edition serve``) may leave the previous output's
+deletion to a thread (``background``): half a second of every 10,000-document
+rebuild. The next staging waits for it, so deletions never overlap a build.
 """
 
 from __future__ import annotations
@@ -14,15 +18,19 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
 AT_FDCWD = -100
 
+_deleting: list[threading.Thread] = []  # background deletions not yet waited for
+
 
 def staging_dir(target: Path) -> Path:
     """A new empty folder beside ``target`` (same file system, so renames are atomic)."""
+    wait_for_deletions()
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target)
     return Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
@@ -33,12 +41,13 @@ def replace_dir(staged: Path, target: Path) -> None:
     replace_dirs([(staged, target)])
 
 
-def replace_dirs(pairs: Sequence[tuple[Path, Path]]) -> None:
+def replace_dirs(pairs: Sequence[tuple[Path, Path]], background: bool = False) -> None:
     """Put each staged folder at its target, all swaps first and only then the deletions.
 
     Folders published together (``tei/`` and ``site/``) are swapped back to back, so a
     build killed in between the swaps is a matter of microseconds, not of deleting the
-    previous output's thousands of files.
+    previous output's thousands of files. ``background``: delete them in a thread
+    (`wait_for_deletions`); a process ended meanwhile leaves them to the next staging.
     """
     old = []
     for staged, target in pairs:
@@ -52,8 +61,23 @@ def replace_dirs(pairs: Sequence[tuple[Path, Path]]) -> None:
             os.rename(target, previous)
             os.rename(staged, target)
             old.append(previous)
-    for folder in old:
-        shutil.rmtree(folder)
+    if background:
+        deleting = threading.Thread(target=_delete, args=(old,), name="delete previous output", daemon=True)
+        deleting.start()
+        _deleting.append(deleting)
+    else:
+        _delete(old)
+
+
+def wait_for_deletions() -> None:
+    """Return once the previous outputs given to background threads are deleted."""
+    while _deleting:
+        _deleting.pop().join()
+
+
+def _delete(folders: Sequence[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)  # a stale folder: the next staging tries again
 
 
 def recover(target: Path) -> None:

@@ -305,9 +305,9 @@ def _serve(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.pipeline import BuildOptions, build_edition, display_path
     from edition.render.pages import template_dir
     from edition.serve import Preview
-
     options = BuildOptions(args.sources, args.out, validate=not args.no_validate, jobs=args.jobs,
-                           cache=not args.no_cache, search=not args.no_search)  # fmt: skip
+                           cache=not args.no_cache, search=not args.no_search,
+                           resident=True)  # fmt: skip
 
     def say(message: str) -> None:
         print(f"edition: {message}", file=sys.stderr, flush=True)

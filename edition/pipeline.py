@@ -52,6 +52,7 @@ from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
 from edition.schema import cache_dir
 from edition.serialize import serialize
+from edition.store import keep_in_memory
 from edition.validate import PendingChecks, parse_untrusted
 
 if TYPE_CHECKING:
@@ -72,6 +73,9 @@ class BuildOptions:
     cache: bool = True  # reuse the conversion of documents whose inputs did not change
     search: bool = True  # index the reading texts for the site's search page (Pagefind)
     scheduler: str = ""  # a Dask scheduler's address, or "local": convert there (edition.cluster)
+    # A process that builds again and again (``edition serve``): the caches' values stay in
+    # memory between builds (`edition.store`), the previous output is deleted in a thread.
+    resident: bool = False
 
 
 @dataclass
@@ -275,6 +279,7 @@ def build_edition(
     ``progress`` hears of each stage (`edition.progress`).
     """
     shown = as_progress(progress)
+    keep_in_memory(options.resident)
     try:
         with fewer_collections():
             return _build(options, shown)
@@ -360,7 +365,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         raise
     progress.stage("publishing")
     # Both swapped in back to back, the old folders deleted after (edition.atomic).
-    replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
+    replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])],
+                 background=options.resident)  # fmt: skip
     if pages is not None:
         pages.save()  # only now: it describes the site just published
     if not lock.exists() or renames or any(

@@ -10,18 +10,56 @@ builds at once wait for each other instead of tearing the file.
 A store whose file is missing, unreadable or written under another ``salt`` (another
 code version, another layout) reads as empty: a cache can only cost time, never give
 a wrong result. One that cannot be written is left alone.
+
+A process that builds again and again (``edition serve``, rebuilding on every save)
+calls `keep_in_memory`: then it keeps what it read and wrote, a `Mirror` per file, and
+reads from there while no other process has written the file since (every write sets
+a new random token in the file; a mirror holding another token is dropped). Unpickling
+ten thousand page records took a second of every rebuild. A one-off build does not: it
+would hold every value to its end, TEI bytes and all.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import sqlite3
+import uuid
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 UNREADABLE = (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 WAIT_SECONDS = 30.0  # for a build running beside this one to finish writing
+MIRRORS_KEPT = 6  # files mirrored at once: a build uses three stores
+
+
+@dataclass
+class Mirror:
+    """What this process knows of one store file: the values by key, as of its ``token``.
+
+    The values are shared by the builds of the process, so they must never be changed in
+    place (the caches keep frozen dataclasses and tuples).
+    """
+
+    salt: str
+    token: str
+    values: dict[str, Any] = field(default_factory=dict)
+    complete: bool = False  # every row of the file is in ``values`` (and no other key is)
+
+
+_mirrors: OrderedDict[str, Mirror] = OrderedDict()  # by the file's real path, newest last
+_keeping = False
+
+
+def keep_in_memory(keep: bool = True) -> None:
+    """Keep (or stop keeping, and drop) what the stores of this process read and write."""
+    global _keeping
+    _keeping = keep
+    if not keep:
+        _mirrors.clear()
 
 
 class Store:
@@ -29,7 +67,9 @@ class Store:
 
     def __init__(self, file: Path, salt: str) -> None:
         self.file = file
+        self.salt = salt
         self._db: sqlite3.Connection | None = None
+        self._name = os.path.realpath(file)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(file, timeout=WAIT_SECONDS, isolation_level=None)
@@ -39,10 +79,12 @@ class Store:
                 db.execute("BEGIN IMMEDIATE")
                 db.execute("CREATE TABLE IF NOT EXISTS salt (salt TEXT)")
                 db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
+                db.execute("CREATE TABLE IF NOT EXISTS token (token TEXT)")  # of the last write
                 if db.execute("SELECT salt FROM salt").fetchall() != [(salt,)]:
                     db.execute("DELETE FROM entries")
                     db.execute("DELETE FROM salt")
                     db.execute("INSERT INTO salt VALUES (?)", (salt,))
+                    _new_token(db)
             self._db = db
         except (OSError, sqlite3.Error):
             self._db = None  # no cache: every look-up misses, every write is dropped
@@ -59,56 +101,115 @@ class Store:
         if self._db is None:
             return
         try:
+            mirror = self._mirror(_token(self._db))
+            if mirror.complete:
+                values = mirror.values
+                found = values.items() if wanted is None else ((k, values[k]) for k in wanted if k in values)
+                yield from list(found)
+                return
             if wanted is None:
                 rows = self._db.execute("SELECT key, value FROM entries").fetchall()
             else:
-                # Joined with a table of the keys asked for: the rows not asked for (the last
-                # build's) are not even read from disk.
-                with self._db:
-                    self._db.execute("BEGIN")
-                    self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
-                    self._db.execute("DELETE FROM wanted")
-                    self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in wanted))
-                rows = self._db.execute(
-                    "SELECT key, value FROM entries JOIN wanted USING (key)"
-                ).fetchall()
+                unknown = [key for key in wanted if key not in mirror.values]
+                yield from [(key, mirror.values[key]) for key in wanted if key in mirror.values]
+                rows = self._rows(unknown) if unknown else []
         except sqlite3.Error:
             return
         for key, blob in rows:
             try:
-                yield key, pickle.loads(blob)
+                value = pickle.loads(blob)
             except UNREADABLE:
                 continue  # written by another version of a class: a miss
+            mirror.values[key] = value
+            yield key, value
+        if wanted is None:
+            mirror.complete = True
+
+    def _rows(self, keys: Collection[str]) -> list[tuple[str, bytes]]:
+        """The stored rows of ``keys``, joined with a table of them: the rows not asked for
+        (the last build's) are not even read from disk."""
+        assert self._db is not None
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
+        return self._db.execute("SELECT key, value FROM entries JOIN wanted USING (key)").fetchall()
+
+    def _mirror(self, token: str) -> Mirror:
+        """This file's mirror as of ``token``: the one kept if the file is as it left it, else new."""
+        if not _keeping:
+            return Mirror(self.salt, token)  # lives as long as the call that uses it
+        mirror = _mirrors.get(self._name)
+        if mirror is None or mirror.salt != self.salt or mirror.token != token:
+            mirror = Mirror(self.salt, token)
+        _mirrors[self._name] = mirror
+        _mirrors.move_to_end(self._name)
+        while len(_mirrors) > MIRRORS_KEPT:
+            _mirrors.popitem(last=False)
+        return mirror
 
     def put_many(self, entries: Iterable[tuple[str, Any]]) -> None:
         """Store ``entries`` (key, value), replacing what the keys held, in one transaction."""
+        entries = list(entries)
         rows = [(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in entries]
-        self._write("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+        mirror = self._write("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
+        if mirror is not None:
+            mirror.values.update(entries)
 
     def delete(self, keys: Iterable[str]) -> None:
-        self._write("DELETE FROM entries WHERE key = ?", [(key,) for key in keys])
+        keys = list(keys)
+        mirror = self._write("DELETE FROM entries WHERE key = ?", [(key,) for key in keys])
+        if mirror is not None:
+            for key in keys:
+                mirror.values.pop(key, None)
 
     def keep_only(self, keys: Collection[str]) -> None:
         """Delete every entry but those under ``keys``, so the store holds one build's worth."""
         if self._db is None:
             return
         try:
-            stored = [key for (key,) in self._db.execute("SELECT key FROM entries")]
+            mirror = self._mirror(_token(self._db))
+            stored = (
+                list(mirror.values)
+                if mirror.complete
+                else [key for (key,) in self._db.execute("SELECT key FROM entries")]
+            )
         except sqlite3.Error:
             return
         self.delete(key for key in stored if key not in keys)
 
-    def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+    def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> Mirror | None:
+        """Run ``statement`` on ``rows`` in one transaction; the mirror to make the same change
+        to, or None when nothing was written."""
         if self._db is None or not rows:
-            return
+            return None
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
+                # Read under the write lock: a write of another process since our last is seen.
+                mirror = self._mirror(_token(self._db))
                 self._db.executemany(statement, rows)
+                mirror.token = _new_token(self._db)
         except sqlite3.Error:
-            return  # a cache that cannot be written only costs time
+            _mirrors.pop(self._name, None)  # what the file holds now is not known
+            return None  # a cache that cannot be written only costs time
+        return mirror
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _token(db: sqlite3.Connection) -> str:
+    found = db.execute("SELECT token FROM token").fetchall()
+    return str(found[0][0]) if found else ""
+
+
+def _new_token(db: sqlite3.Connection) -> str:
+    """Mark the file as written: a mirror of it as it was is no longer to be trusted."""
+    token = uuid.uuid4().hex
+    db.execute("DELETE FROM token")
+    db.execute("INSERT INTO token VALUES (?)", (token,))
+    return token

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 from edition.atomic import recover, replace_dir, staging_dir
@@ -54,7 +55,7 @@ def test_folders_published_together_are_swapped_before_any_is_deleted(tmp_path: 
     swapped_when_deleting = []
     rmtree = shutil.rmtree
 
-    def remove(folder: Path) -> None:
+    def remove(folder: Path, **options: bool) -> None:
         swapped_when_deleting.append(
             [(p / "index.html").read_text(encoding="utf-8") for p in (tei, site)]
         )
@@ -65,3 +66,32 @@ def test_folders_published_together_are_swapped_before_any_is_deleted(tmp_path: 
         replace_dirs(pairs)
     assert swapped_when_deleting == [["new tei", "new"]] * 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tei"]
+
+
+def test_a_background_deletion_is_done_before_the_next_staging(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from edition.atomic import replace_dirs
+
+    target = tmp_path / "site"
+    replace_dir(fill(staging_dir(target), "old"), target)
+    started, finish = threading.Event(), threading.Event()
+    rmtree = shutil.rmtree
+    deleted_by: list[str] = []
+
+    def slow_remove(folder: Path, **options: bool) -> None:
+        started.set()
+        finish.wait(5)
+        rmtree(folder, **options)
+        deleted_by.append(threading.current_thread().name)
+
+    with mock.patch("edition.atomic.shutil.rmtree", side_effect=slow_remove):
+        replace_dirs([(fill(staging_dir(target), "new"), target)], background=True)
+        assert started.wait(5)
+        assert (target / "index.html").read_text(encoding="utf-8") == "new"  # published already
+        assert len(list(tmp_path.iterdir())) == 2  # the old output, not yet deleted
+        threading.Timer(0.2, finish.set).start()
+        fresh = staging_dir(target)  # waits for the deletion
+        deleted_by.append("staged")
+    assert deleted_by == ["delete previous output", "staged"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", fresh.name])

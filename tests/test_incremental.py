@@ -73,6 +73,38 @@ def test_a_warm_rebuild_equals_a_clean_build(sources: Path, tmp_path: Path) -> N
     assert warm == clean
 
 
+def test_the_rebuilds_of_a_resident_process_equal_clean_builds(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``edition serve`` keeps the caches' values in memory and deletes old output in a thread."""
+    from edition.atomic import wait_for_deletions
+    from edition.store import keep_in_memory
+
+    def resident() -> dict[str, bytes]:
+        build_edition(BuildOptions(sources, tmp_path / "out", validate=True, resident=True))
+        wait_for_deletions()
+        return published(tmp_path / "out")
+
+    try:
+        resident()
+        write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours, Henderson.")
+        edited = resident()
+        write_letter(sources, "A Letter\n\nDear Sir, Yeshov wrote.\n\nYours, Henderson.")
+        edited_again = resident()
+        converted = count_conversions(monkeypatch)
+        before = inodes(tmp_path / "out" / "site")
+        unchanged = resident()
+        assert converted == [0]
+        assert "d-letter/index.html" in linked(tmp_path / "out" / "site", before)
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["site", "tei"]
+        # (A build that keeps nothing in memory, as the clean ones, drops what the process kept.)
+        assert unchanged == edited_again == build(sources, tmp_path / "clean", cache=False, validate=True)
+        write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours, Henderson.")
+        assert edited == build(sources, tmp_path / "clean", cache=False, validate=True)
+    finally:
+        keep_in_memory(False)
+
+
 def test_parallel_equals_serial(sources: Path, tmp_path: Path) -> None:
     for k in range(PARALLEL_FROM):  # enough documents to convert and render in worker processes
         (sources / "texts" / f"copy{k}.txt").write_text(

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from edition.store import Store
+import pytest
+
+from edition.store import Store, keep_in_memory
 
 
 def test_values_come_back_from_a_new_connection(tmp_path: Path) -> None:
@@ -55,3 +60,54 @@ def test_a_store_in_a_folder_that_cannot_be_made_is_empty(tmp_path: Path) -> Non
     store = Store(tmp_path / "file" / "s.sqlite", "v1")
     store.put_many([("a", 1)])
     assert store.get_many(["a"]) == {}
+
+
+# A process that builds again keeps the values it read and wrote (`keep_in_memory`).
+
+
+@pytest.fixture
+def kept() -> Iterator[None]:
+    keep_in_memory()
+    yield
+    keep_in_memory(False)
+
+
+def test_a_kept_store_is_read_again_without_unpickling(tmp_path: Path, kept: None) -> None:
+    Store(tmp_path / "s.sqlite", "v1").put_many([("a", [1]), ("b", [2])])
+    first = dict(Store(tmp_path / "s.sqlite", "v1").items())
+    again = Store(tmp_path / "s.sqlite", "v1")
+    assert again.get_many(["a", "c"]) == {"a": [1]}
+    assert again.get_many(["a"])["a"] is first["a"]  # the same object: not read from the file
+
+
+def test_a_kept_store_sees_what_another_process_wrote(tmp_path: Path, kept: None) -> None:
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1), ("b", 2)])
+    assert dict(store.items()) == {"a": 1, "b": 2}
+    another_process = (
+        "import sys; from pathlib import Path; from edition.store import Store; "
+        "other = Store(Path(sys.argv[1]), 'v1'); other.put_many([('a', 10)]); other.delete(['b'])"
+    )
+    subprocess.run([sys.executable, "-c", another_process, str(tmp_path / "s.sqlite")], check=True)
+    assert dict(Store(tmp_path / "s.sqlite", "v1").items()) == {"a": 10}
+
+
+def test_a_kept_store_follows_its_own_writes_and_deletions(tmp_path: Path, kept: None) -> None:
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1), ("b", 2), ("c", 3)])
+    assert dict(store.items()) == {"a": 1, "b": 2, "c": 3}
+    four = [4]
+    store.put_many([("a", four)])
+    assert Store(tmp_path / "s.sqlite", "v1").get_many(["a"])["a"] is four  # not read back
+    store.keep_only({"a", "b"})
+    assert dict(Store(tmp_path / "s.sqlite", "v1").items()) == {"a": [4], "b": 2}
+    keep_in_memory(False)
+    assert dict(Store(tmp_path / "s.sqlite", "v1").items()) == {"a": [4], "b": 2}  # and so does the file
+
+
+def test_a_kept_store_of_another_salt_is_empty(tmp_path: Path, kept: None) -> None:
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1)])
+    assert dict(store.items()) == {"a": 1}
+    assert dict(Store(tmp_path / "s.sqlite", "v2").items()) == {}
+    assert dict(Store(tmp_path / "s.sqlite", "v1").items()) == {}
