@@ -13,6 +13,7 @@ values: `convert_document` reads nothing from disk and writes nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,7 @@ class Converted:
     lock_lines: str = ""  # the document's lines of the anchors lock after this build (`lock_text`)
     unresolved: frozenset[str] = frozenset()  # ids it published before that its TEI lacks
     title: str = ""  # as its header gives it (`edition.corpus.document_title`)
+    tei_sha: str = ""  # SHA-256 of ``tei``, kept when the bytes are let go (hex)
 
 
 def convert_document(
@@ -104,8 +106,9 @@ def convert_document(
     root = tei_document(doc_id, meta.language or config.language, header, body, stand_off(named))
     diagnostics.extend(check_lossless(source, root))
     unresolved = frozenset(a.id for a in anchors) - xml_ids(root)
-    return Converted(name, doc_id, serialize(root), tuple(diagnostics), tuple(review),
-                     lock_text(locked), unresolved, document_title(root))  # fmt: skip
+    tei = serialize(root)
+    return Converted(name, doc_id, tei, tuple(diagnostics), tuple(review), lock_text(locked),
+                     unresolved, document_title(root), hashlib.sha256(tei).hexdigest())  # fmt: skip
 
 
 def check_lossless(source: Source, root: etree._Element) -> list[Diagnostic]:

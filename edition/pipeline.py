@@ -45,6 +45,7 @@ from edition.corrections import load_corrections
 from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
+from edition.linkmemo import LinkMemo
 from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
@@ -322,9 +323,10 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     pages: PageMemo | None = None
     checking: PendingChecks | None = None
     memo = _rule_memo(options) if options.validate and options.cache else None
+    written = _output_memo(tei_target) if options.cache else None
     try:
         progress.stage(f"writing {len(converted)} TEI files")
-        tei_files, shas = _write_tei(tei_stage, result)
+        tei_files, shas = _write_tei(tei_stage, result, written)
         # Written: ten thousand documents' bytes need not stay in memory through the render.
         converted = result.converted = [replace(doc, tei=b"") for doc in converted]
         registered = _write_personography(tei_stage, config, registers)
@@ -367,8 +369,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     # Both swapped in back to back, the old folders deleted after (edition.atomic).
     replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])],
                  background=options.resident)  # fmt: skip
-    if pages is not None:
-        pages.save()  # only now: it describes the site just published
+    for outputs in (written, pages):
+        if outputs is not None:
+            outputs.save()  # only now: it describes the output just published
     if not lock.exists() or renames or any(
         doc.lock_lines != published.text(doc.doc_id) for doc in converted
     ):
@@ -399,6 +402,12 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
     return PageMemo(cache_dir() / "pages" / f"{name}.sqlite", site, digest.hexdigest())
 
 
+def _output_memo(folder: Path) -> LinkMemo:
+    """The records of the files published at ``folder`` (`edition.linkmemo`), by their SHA-256."""
+    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return LinkMemo(cache_dir() / "outputs" / f"{name}.sqlite", folder.resolve(), "by content 1")
+
+
 def _rule_memo(options: BuildOptions) -> RuleMemo:
     """The rules' results of the TEI published at ``OUT/tei`` (`edition.rulememo`)."""
     name = hashlib.sha256(str((options.out / "tei").resolve()).encode()).hexdigest()[:16]
@@ -412,17 +421,23 @@ def _forget(file: Path) -> None:
         file.unlink(missing_ok=True)
 
 
-def _write_tei(folder: Path, result: BuildResult) -> tuple[list[Path], dict[Path, str]]:
+def _write_tei(
+    folder: Path, result: BuildResult, memo: LinkMemo | None
+) -> tuple[list[Path], dict[Path, str]]:
     """Write converted and imported TEI into ``folder``: the files in the edition's order, and
-    the SHA-256 of those written from memory (the checks and the render key on it: hashed
-    here, each file is not read back twice)."""
+    the SHA-256 of those converted (the checks and the render key on it: each file is not
+    read back twice). A file ``memo`` knows published as it is now is linked, not written."""
     written = []
     shas = {}
     for doc in result.converted:
-        path = folder / f"{doc.name}.xml"
-        path.write_bytes(doc.tei)
+        name = f"{doc.name}.xml"
+        path = folder / name
+        if memo is None or memo.reuse(name, doc.tei_sha, folder) is None:
+            path.write_bytes(doc.tei)
+            if memo is not None:
+                memo.record(name, doc.tei_sha, folder, [name])
         written.append(path)
-        shas[path] = hashlib.sha256(doc.tei).hexdigest()
+        shas[path] = doc.tei_sha
     for source in result.imported:
         path = folder / source.name
         shutil.copyfile(source, path)

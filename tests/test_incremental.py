@@ -202,6 +202,23 @@ def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
     assert {"d-letter/index.html", "index.html", "persons/yezhov/index.html"} <= reusable
 
 
+def test_an_unchanged_rebuild_links_each_documents_tei_file(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "out")
+    tei = tmp_path / "out" / "tei"
+    before = inodes(tei)
+    build(sources, tmp_path / "out")
+    # The register and the corpus file are written anew: they are made from every document.
+    assert linked(tei, before) == set(before) - {"persons.xml", "corpus.xml"}
+    assert "letter.xml" in before
+
+
+def test_a_published_tei_file_edited_by_hand_is_written_again(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "out")
+    tei = tmp_path / "out" / "tei" / "letter.xml"
+    tei.write_bytes(tei.read_bytes().replace(b"Dear Sir", b"Dear Madam"))
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+
+
 def test_a_published_page_edited_by_hand_is_rendered_again(sources: Path, tmp_path: Path) -> None:
     build(sources, tmp_path / "out")
     page = tmp_path / "out" / "site" / "d-letter" / "index.html"

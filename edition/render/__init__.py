@@ -169,7 +169,7 @@ def _write_documents(
             after = documents[index + 1].digest.info_key if index + 1 < len(infos) else "None"
             key = memo.key(document.sha, before, after, linked)
             record = memo.reuse(f"document:{info.id}", key, site_dir)
-            if record is not None and record.facts is not None:
+            if record is not None and isinstance(record.facts, DocumentFacts):
                 page = reread_search_page(document.path, info, searched) if searched is not None else None
                 outcomes.append(DocumentOutcome(record.facts.unknown, page))
                 keys.append(key)
