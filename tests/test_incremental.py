@@ -202,14 +202,24 @@ def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
     assert {"d-letter/index.html", "index.html", "persons/yezhov/index.html"} <= reusable
 
 
-def test_an_unchanged_rebuild_links_each_documents_tei_file(sources: Path, tmp_path: Path) -> None:
+def test_an_unchanged_rebuild_links_every_tei_file(sources: Path, tmp_path: Path) -> None:
     build(sources, tmp_path / "out")
     tei = tmp_path / "out" / "tei"
     before = inodes(tei)
     build(sources, tmp_path / "out")
-    # The register and the corpus file are written anew: they are made from every document.
-    assert linked(tei, before) == set(before) - {"persons.xml", "corpus.xml"}
-    assert "letter.xml" in before
+    assert linked(tei, before) == set(before)
+    assert {"letter.xml", "persons.xml", "corpus.xml"} <= set(before)
+
+
+def test_a_new_title_rewrites_the_corpus_file_and_its_document_only(
+    sources: Path, tmp_path: Path
+) -> None:
+    build(sources, tmp_path / "out")
+    tei = tmp_path / "out" / "tei"
+    before = inodes(tei)
+    write_letter(sources, "A Different Letter\n\nDear Sir, Yezhov wrote.")
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+    assert set(before) - linked(tei, before) == {"letter.xml", "corpus.xml"}
 
 
 def test_a_published_tei_file_edited_by_hand_is_written_again(sources: Path, tmp_path: Path) -> None:
