@@ -183,14 +183,23 @@ def write_lock(path: Path, anchors: Iterable[Anchor]) -> None:
     write_lock_text(path, {doc: lock_text(lines) for doc, lines in by_doc.items()})
 
 
-def write_lock_text(path: Path, texts: Mapping[str, str]) -> None:
-    """Write the lock from each document's lines as text (`lock_text`), sorted by document."""
-    text = LOCK_HEADER + "".join(texts[doc] for doc in sorted(texts))
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return  # unchanged: leave the file (and its timestamp) alone
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+def write_lock_text(path: Path, texts: Mapping[str, str]) -> Lock:
+    """Write the lock from each document's lines as text (`lock_text`), sorted by document;
+    return it as `read_lock` would read it back."""
+    parts = [LOCK_HEADER]
+    spans: dict[str, list[tuple[int, str]]] = {}
+    number = 1 + LOCK_HEADER.count("\n")
+    for doc in sorted(texts):
+        if texts[doc]:
+            spans[doc] = [(number, texts[doc])]
+            number += texts[doc].count("\n")
+            parts.append(texts[doc])
+    text = "".join(parts)
+    if not (path.exists() and path.read_text(encoding="utf-8") == text):  # else leave its timestamp
+        partial = path.with_name(f".{path.name}.part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    return Lock(spans)
 
 
 def stabilize_ids(doc: str, body: etree._Element, previous: Sequence[Anchor]) -> list[Anchor]:

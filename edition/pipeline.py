@@ -53,7 +53,7 @@ from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
 from edition.schema import cache_dir
 from edition.serialize import serialize
-from edition.store import keep_in_memory
+from edition.store import keep_in_memory, keep_written, read_kept
 from edition.validate import PendingChecks, parse_untrusted
 
 if TYPE_CHECKING:
@@ -298,7 +298,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     report.extend(check_reserved_names(texts, imported))
     report.extend(check_places(options, [*texts, *imported]))
     lock = options.sources / "anchors.lock"
-    published, found = read_lock(lock, display_path(lock))
+    published, found = read_kept(lock, lambda: read_lock(lock, display_path(lock)))
     report.extend(found)
     renames = document_renames(config.renames())
     published = carry_renames(published, renames)  # a renamed document keeps its ids
@@ -380,7 +380,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         # Lines of documents not built this time stay: their ids were published too.
         lines = {doc: published.text(doc) for doc in published if doc not in built}
         lines.update((doc.doc_id, doc.lock_lines) for doc in converted)
-        write_lock_text(lock, lines)
+        keep_written(lock, (write_lock_text(lock, lines), []))
     result.diagnostics = list(report)
     return result
 

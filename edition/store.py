@@ -26,10 +26,12 @@ import pickle
 import sqlite3
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 UNREADABLE = (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 WAIT_SECONDS = 30.0  # for a build running beside this one to finish writing
@@ -54,12 +56,44 @@ _mirrors: OrderedDict[str, Mirror] = OrderedDict()  # by the file's real path, n
 _keeping = False
 
 
+_files: dict[str, tuple[tuple[int, int, int], Any]] = {}  # `read_kept`: by real path, with its stamp
+
+
 def keep_in_memory(keep: bool = True) -> None:
     """Keep (or stop keeping, and drop) what the stores of this process read and write."""
     global _keeping
     _keeping = keep
     if not keep:
         _mirrors.clear()
+        _files.clear()
+
+
+def read_kept(path: Path, read: Callable[[], T]) -> T:
+    """``read()``, the reading of the file at ``path``; while this process keeps values in
+    memory, what it gave before, as long as the file is the same (inode, size, mtime)."""
+    if not _keeping:
+        return read()
+    name, stamp = os.path.realpath(path), _stamp(path)
+    kept = _files.get(name)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]  # type: ignore[no-any-return]
+    value = read()
+    _files[name] = (stamp, value)
+    return value
+
+
+def keep_written(path: Path, value: object) -> None:
+    """Note ``value`` as what the file at ``path``, just written by this process, reads as."""
+    if _keeping:
+        _files[os.path.realpath(path)] = (_stamp(path), value)
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (-1, -1, -1)
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 class Store:

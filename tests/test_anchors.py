@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 
-from edition.anchors import Anchor, read_lock, stabilize_ids, write_lock
+from edition.anchors import Anchor, lock_text, read_lock, stabilize_ids, write_lock, write_lock_text
 from edition.config import EditionConfig
 from edition.convert import convert_document
 from edition.detectors import default_detectors
@@ -102,6 +103,20 @@ def test_the_lock_file_round_trips(tmp_path: Path) -> None:
     assert problems == [] and sorted(read["d-t"], key=lambda a: a.id) == sorted(
         lock, key=lambda a: a.id
     )
+
+
+def test_the_lock_written_is_the_lock_read_back(tmp_path: Path) -> None:
+    _, lock = build(PARAGRAPHS, [])
+    _, lock = build(PARAGRAPHS[:3], lock)  # retired ids, as aliases
+    other = [replace(anchor, doc="d-a") for anchor in lock]
+    texts = {"d-t": lock_text(lock), "d-a": lock_text(other), "d-empty": ""}
+    written = write_lock_text(tmp_path / "anchors.lock", texts)
+    read, problems = read_lock(tmp_path / "anchors.lock", "anchors.lock")
+    assert problems == []
+    assert sorted(written) == sorted(read) == ["d-a", "d-t"]
+    for doc in read:
+        assert written.spans(doc) == read.spans(doc)
+        assert written[doc] == read[doc]  # line numbers included
 
 
 def test_a_malformed_lock_line_is_a_located_error(tmp_path: Path) -> None:

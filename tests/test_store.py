@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.store import Store, keep_in_memory
+from edition.store import Store, keep_in_memory, keep_written, read_kept
 
 
 def test_values_come_back_from_a_new_connection(tmp_path: Path) -> None:
@@ -111,3 +111,23 @@ def test_a_kept_store_of_another_salt_is_empty(tmp_path: Path, kept: None) -> No
     assert dict(store.items()) == {"a": 1}
     assert dict(Store(tmp_path / "s.sqlite", "v2").items()) == {}
     assert dict(Store(tmp_path / "s.sqlite", "v1").items()) == {}
+
+
+def test_a_kept_reading_of_a_file_holds_while_the_file_is_the_same(tmp_path: Path, kept: None) -> None:
+    path = tmp_path / "anchors.lock"
+    path.write_text("one", encoding="utf-8")
+    reads: list[str] = []
+
+    def read() -> str:
+        reads.append(path.read_text(encoding="utf-8"))
+        return reads[-1]
+
+    assert read_kept(path, read) == read_kept(path, read) == "one"
+    assert len(reads) == 1
+    path.write_text("two!", encoding="utf-8")
+    assert read_kept(path, read) == "two!"
+    path.write_text("three", encoding="utf-8")
+    keep_written(path, "three, as written")
+    assert read_kept(path, read) == "three, as written"
+    keep_in_memory(False)
+    assert read_kept(path, read) == "three"

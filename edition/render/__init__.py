@@ -160,8 +160,11 @@ def _write_documents(
             infos[index - 1] if index > 0 else None,
             infos[index + 1] if index + 1 < len(infos) else None,
         )
-        person_ids = sorted({m.person_id for m in document.digest.mentions} & personography.persons.keys())
-        searched = tuple(person_ids) if search else None
+        searched = (
+            tuple(sorted({m.person_id for m in document.digest.mentions} & personography.persons.keys()))
+            if search
+            else None
+        )
         key = ""
         if memo is not None:
             linked = "\n".join(described.get(pid, "None") for pid in document.digest.refs)
