@@ -49,6 +49,17 @@ class RuleMemo:
             if isinstance(entry, Checked):
                 self.previous[(sha, display)] = entry
         self.current: dict[tuple[str, str], Checked] = {}
+        # Fingerprints of the files' ids, each made once per build: ten thousand documents
+        # point into persons.xml, whose ids were sorted and hashed for each of them.
+        self._prints: dict[str, str] = {}
+        self._printed: Mapping[str, frozenset[str]] | None = None
+
+    def _fingerprint(self, files: Mapping[str, frozenset[str]], name: str) -> str:
+        if files is not self._printed:
+            self._prints, self._printed = {}, files
+        if name not in self._prints:
+            self._prints[name] = fingerprint(files.get(name))
+        return self._prints[name]
 
     def ids(self, sha: str, display: str) -> frozenset[str] | None:
         """The ids of a file checked before, without parsing it; None when unknown."""
@@ -62,14 +73,14 @@ class RuleMemo:
         entry = self.previous.get((sha, display))
         if entry is None:
             return None
-        if any(fingerprint(files.get(name)) != seen for name, seen in entry.targets):
+        if any(self._fingerprint(files, name) != seen for name, seen in entry.targets):
             return None
         self.current[(sha, display)] = entry
         return entry.diagnostics
 
     def remember(self, sha: str, display: str, ids: frozenset[str], found: Collection[Diagnostic],
                  targets: Collection[str], files: Mapping[str, frozenset[str]]) -> None:  # fmt: skip
-        prints = tuple((name, fingerprint(files.get(name))) for name in sorted(targets))
+        prints = tuple((name, self._fingerprint(files, name)) for name in sorted(targets))
         self.current[(sha, display)] = Checked(ids, tuple(found), prints)
 
     def save(self) -> None:
