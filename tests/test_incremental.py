@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from edition.pipeline import BuildOptions, build_edition
 from edition.render.documents import PARALLEL_FROM
 from edition.render.pages import index_files
 
-from .conftest import published
+from .conftest import TESTS, published
 
 
 def build(
@@ -191,12 +192,15 @@ def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
     before = inodes(site)
     build(sources, tmp_path / "out")
     assert sum(converted) == 0
-    # Every file of a document's folder, the title pages and each person's page; the
-    # pages that summarize the whole edition (persons list, search, sitemap …) are made anew.
+    # Every file of a document's folder, the title pages, the principles and each person's
+    # page; the pages that summarize the whole edition (persons list, search, sitemap …)
+    # are made anew.
     reusable = {
         name
         for name in before
-        if name.startswith("d-") or name in index_files() or PERSON_PAGE.fullmatch(name)
+        if name.startswith("d-")
+        or name in [*index_files(), "principles/index.html"]
+        or PERSON_PAGE.fullmatch(name)
     }
     assert linked(site, before) == reusable
     assert {"d-letter/index.html", "index.html", "persons/yezhov/index.html"} <= reusable
@@ -267,6 +271,37 @@ def test_changing_the_register_changes_the_tei_and_pages_that_name_the_person(
         "site/persons/yezhov/index.html",
     }
     # What the change does not reach is linked from the previous build, not rendered again.
-    untouched = {name for name in files if name.startswith("d-003-") or name in index_files()}
+    untouched = {
+        name
+        for name in files
+        if name.startswith("d-003-") or name in [*index_files(), "principles/index.html"]
+    }
     assert linked(site, files) == untouched
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_a_new_intervention_renders_the_principles_page_again(sources: Path, tmp_path: Path) -> None:
+    before, after = before_and_after(
+        sources,
+        tmp_path / "out",
+        lambda: write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote the sentances of the govermment."),
+    )
+    assert "site/principles/index.html" in site_changes(before, after)
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_an_imported_documents_own_register_entry_reaches_the_persons_pages(
+    sources: Path, tmp_path: Path
+) -> None:
+    (sources / "tei").mkdir()
+    imported = sources / "tei" / "telegram.xml"
+    shutil.copy(TESTS / "fixtures" / "tei" / "telegram.xml", imported)
+    renamed = imported.read_text(encoding="utf-8").replace(
+        "<persName>Grigory Zinoviev</persName>", "<persName>Grigory Y. Zinoviev</persName>"
+    )
+    before, after = before_and_after(
+        sources, tmp_path / "out", lambda: imported.write_text(renamed, encoding="utf-8")
+    )
+    assert b"Grigory Y. Zinoviev" in after["site/persons/zinoviev/index.html"]
+    assert {"site/persons/index.html", "site/persons/zinoviev/index.html"} <= site_changes(before, after)
     assert after == build(sources, tmp_path / "clean", cache=False)

@@ -27,14 +27,15 @@ reads from ``file://``)::
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic, warning
 from edition.render import pages
-from edition.render.digest import Digest, ReadDocument, read_all
+from edition.render.digest import Digest, Digests, ReadDocument, read_all
 from edition.render.documents import (
     DocumentOutcome,
     DocumentTask,
@@ -43,7 +44,7 @@ from edition.render.documents import (
 )
 from edition.render.html import RenderContext, UnknownElement
 from edition.render.memo import DocumentFacts, PageMemo
-from edition.render.persons import Personography, person_href, persons_in
+from edition.render.persons import Personography, person_href
 from edition.render.principles import gather
 from edition.render.search import SearchPage, index_pages
 
@@ -93,15 +94,15 @@ def render_site(
     if registers is None:
         registers = _registers_beside(tei_files)
     documents, register_roots = read_all([*tei_files, *registers], memo, jobs, shas)
+    digests = Digests([d.digest for d in documents])
     personography = Personography()
     for register in register_roots:
         personography.add_register(register, authoritative=True)
-    for document in documents:
-        personography.add_persons(document.digest.persons, authoritative=False)
-        personography.mentions.extend(document.digest.mentions)
+    _add_documents_persons(personography, digests, memo, site_dir)
 
     infos = [d.digest.info for d in documents]
-    outcomes = _write_documents(documents, personography, config, site_dir, memo, search, jobs, advance)
+    outcomes = _write_documents(documents, digests, personography, config, site_dir, memo, search,
+                                jobs, advance)  # fmt: skip
     unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
     search_pages: list[SearchPage] = []
     for document, done in zip(documents, outcomes, strict=True):
@@ -110,12 +111,17 @@ def render_site(
         if done.search is not None:
             search_pages.append(done.search)
     env = pages.environment()
-    once = _once(memo, site_dir, {d.digest.info.id: d.digest for d in documents})
+    once = _once(memo, site_dir, digests.digests)
     once("index", pages.index_files(), (), [info.id for info in infos],
          lambda: pages.write_index(env, site_dir, config, infos))  # fmt: skip
-    pages.write_persons(env, site_dir, config, infos, personography, once)
-    principles = gather([(d.digest.info.title, d.digest.declared) for d in documents])
-    pages.write_principles(env, site_dir, config, principles)
+    pages.write_persons(env, site_dir, config, infos, personography, digests, once)
+
+    def write_principles() -> None:
+        principles = gather([(info.title, digests.details(info.id).declared) for info in infos])
+        pages.write_principles(env, site_dir, config, principles)
+
+    declared = _hash_all(d.digest.declared_key for d in documents)
+    once("principles", ["principles/index.html"], (declared,), [], write_principles)
     pages.write_releases(env, site_dir, config)
     present = {info.id for info in infos}
     for old, (new, ids) in sorted((redirects or {}).items()):
@@ -125,15 +131,44 @@ def render_site(
     warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
     where = str(documents[0].path) if documents else ""
     bundles = index_pages(search_pages, site_dir, config, warnings, where) if search else ()
-    pages.write_search(env, site_dir, config, bundles, infos, personography)
+    pages.write_search(env, site_dir, config, bundles, infos, personography, digests.named())
     # Without a base_url (a draft) there is no sitemap: it needs absolute addresses.
     pages.write_discovery(site_dir, config, infos, sorted(personography.persons))
-    warnings.extend(_unknown_persons(documents, personography))
+    warnings.extend(_unknown_persons(documents, digests, personography))
     return warnings
+
+
+def _add_documents_persons(
+    personography: Personography, digests: Digests, memo: PageMemo | None, site_dir: Path
+) -> None:
+    """Fill the registers' entries with the documents' own (their standOff), in edition order.
+
+    Kept by the memo: every document's entries, unpacked, took a sixth of a second.
+    """
+    key = ""
+    if memo is not None:
+        registered = "\n".join(f"{pid}\t{person!r}" for pid, person in personography.persons.items())
+        key = memo.key(registered, *(d.persons_key for d in digests.digests.values()))
+        record = memo.reuse("document persons", key, site_dir)
+        if record is not None and isinstance(record.facts, dict):
+            personography.persons = dict(record.facts)
+            return
+    for doc_id in digests.digests:
+        personography.add_persons(digests.details(doc_id).persons, authoritative=False)
+    if memo is not None:
+        memo.record("document persons", key, site_dir, [], dict(personography.persons))
+
+
+def _hash_all(keys: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for key in keys:
+        digest.update(key.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def _write_documents(
     documents: Sequence[ReadDocument],
+    digests: Digests,
     personography: Personography,
     config: EditionConfig,
     site_dir: Path,
@@ -161,7 +196,7 @@ def _write_documents(
             infos[index + 1] if index + 1 < len(infos) else None,
         )
         searched = (
-            tuple(sorted({m.person_id for m in document.digest.mentions} & personography.persons.keys()))
+            tuple(sorted(document.digest.mention_counts.keys() & personography.persons.keys()))
             if search
             else None
         )
@@ -181,9 +216,11 @@ def _write_documents(
         context = RenderContext(
             persons={pid: person_links[pid] for pid in document.digest.refs if pid in person_links},
             person_labels={pid: person_words[pid] for pid in document.digest.refs if pid in person_words},
-            resp_labels=dict(document.digest.labels),
+            resp_labels=dict(digests.details(info.id).labels),
         )
-        named = tuple(persons_in(personography, document.digest.mentions))
+        # In order of first mention, as the counts are.
+        named = tuple(personography.persons[pid] for pid in document.digest.mention_counts
+                      if pid in personography.persons)  # fmt: skip
         tasks.append(DocumentTask(document.path, info, neighbours, named, context, searched))
         outcomes.append(None)
         keys.append(key)
@@ -245,22 +282,20 @@ def _unknown_warning(name: str, found: list[tuple[Path, UnknownElement]]) -> Dia
 
 
 def _unknown_persons(
-    documents: Sequence[ReadDocument], personography: Personography
+    documents: Sequence[ReadDocument], digests: Digests, personography: Personography
 ) -> list[Diagnostic]:
     """One warning for all names whose ``@ref`` names no person of any register."""
-    missing = [m for m in personography.mentions if m.person_id not in personography.persons]
-    if not missing:
+    count, ids, first = digests.unknown(personography.persons)
+    if not count:
         return []
     paths = {d.digest.info.id: d.path for d in documents}
-    ids = sorted({m.person_id for m in missing})
-    first = missing[0]
     shown = ", ".join(repr(i) for i in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
     return [
         warning(
-            str(paths[first.doc_id]),
+            str(paths[first]),
             0,
             0,
-            f"{len(missing)} names point at persons no listPerson describes ({shown}); "
+            f"{count} names point at persons no listPerson describes ({shown}); "
             "shown unlinked",
             "render.person.unknown",
         )

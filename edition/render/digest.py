@@ -5,14 +5,22 @@ links need a few facts of every document, not its tree. A `Digest` holds them,
 so a build keeps ten thousand digests in memory instead of ten thousand trees,
 and reuses the digest of a TEI file it has seen before (`edition.render.memo`).
 `read_all` reads every file, on all cores.
+
+What only some pages need — the mentions themselves, the register entries, the
+interventions — a digest keeps packed (`Details`), with hashes and counts beside
+it: a rebuild where one document changed unpacks that document's and the few a
+re-rendered person page shows. Unpacking all ten thousand took most of a second
+of every rebuild, and held them all in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import pickle
+from collections import Counter
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,18 +48,32 @@ PARALLEL_FROM = 64  # fewer files than this are read faster than processes start
 
 
 @dataclass(frozen=True)
-class Digest:
-    info: DocumentInfo
+class Details:
+    """What a digest keeps packed: read for the pages that show it."""
+
     persons: tuple[PersonRecord, ...]  # its own standOff register entries
     mentions: tuple[Mention, ...]  # its persName[@ref], in order
-    refs: tuple[str, ...]  # every person id a name of its body points at, in order, once
     labels: tuple[tuple[str, str], ...]  # "#auto" → who that is (`resp_labels`)
     declared: Declared  # its editorialDecl and interventions, for the principles page
-    # Hashes of ``info`` and of each person's mentions, made once with the digest: the page
-    # memo's keys say what other pages take from this document by them, not by ``repr``
-    # of thousands of mentions on every build.
-    info_key: str = ""
-    mention_keys: Mapping[str, str] = field(default_factory=dict)  # person id → hash of their mentions
+
+
+@dataclass(frozen=True)
+class Digest:
+    info: DocumentInfo
+    refs: tuple[str, ...]  # every person id a name of its body points at, in order, once
+    # Hashes of what other pages take from this document, made once with the digest: the
+    # page memo's keys say it by them, not by ``repr`` of thousands of mentions each build.
+    info_key: str
+    mention_keys: Mapping[str, str]  # person id → hash of their mentions here
+    mention_counts: Mapping[str, int]  # person id → their mentions here, in order of the first
+    persons_key: str  # hash of `Details.persons`
+    declared_key: str  # hash of the title and `Details.declared`
+    packed: bytes  # the `Details`, pickled
+
+    def details(self) -> Details:
+        found = pickle.loads(self.packed)
+        assert isinstance(found, Details)
+        return found
 
 
 def digest(info: DocumentInfo, root: etree._Element) -> Digest:
@@ -59,16 +81,73 @@ def digest(info: DocumentInfo, root: etree._Element) -> Digest:
     assert body is not None  # as_document refuses a TEI without one
     labels = resp_labels(root)
     mentions = tuple(find_mentions(info.id, body))
-    return Digest(
-        info=info,
+    grouped = by_person(mentions)
+    details = Details(
         persons=tuple(read_persons(root)),
         mentions=mentions,
-        refs=tuple(dict.fromkeys(name_refs(body))),
         labels=tuple(labels.items()),
         declared=declared(root, labels),
-        info_key=_hash(repr(info)),
-        mention_keys={pid: _hash(repr(found)) for pid, found in sorted(by_person(mentions).items())},
     )
+    return Digest(
+        info=info,
+        refs=tuple(dict.fromkeys(name_refs(body))),
+        info_key=_hash(repr(info)),
+        mention_keys={pid: _hash(repr(found)) for pid, found in sorted(grouped.items())},
+        mention_counts={pid: len(found) for pid, found in grouped.items()},
+        persons_key=_hash(repr(details.persons)),
+        declared_key=_hash(repr((info.title, details.declared))),
+        packed=pickle.dumps(details, pickle.HIGHEST_PROTOCOL),
+    )
+
+
+class Digests:
+    """The documents' digests, in edition order, and what the corpus-wide pages ask of them.
+
+    A document's `Details` are unpacked when first asked for, once.
+    """
+
+    def __init__(self, digests: Sequence[Digest]) -> None:
+        self.digests = {d.info.id: d for d in digests}
+        self._unpacked: dict[str, Details] = {}
+        self._naming: dict[str, list[str]] = {}  # person id → documents naming them, in order
+        self._counts: Counter[str] = Counter()
+        for found in digests:
+            for pid, count in found.mention_counts.items():
+                self._naming.setdefault(pid, []).append(found.info.id)
+                self._counts[pid] += count
+
+    def details(self, doc_id: str) -> Details:
+        if doc_id not in self._unpacked:
+            self._unpacked[doc_id] = self.digests[doc_id].details()
+        return self._unpacked[doc_id]
+
+    def named(self) -> set[str]:
+        """Every person id some name points at."""
+        return set(self._naming)
+
+    def mention_count(self, person_id: str) -> int:
+        return self._counts[person_id]
+
+    def naming(self, person_id: str) -> list[str]:
+        """The documents that name the person, in edition order."""
+        return self._naming.get(person_id, [])
+
+    def mentions_of(self, person_id: str) -> list[Mention]:
+        """The person's mentions, in edition order."""
+        return [
+            mention
+            for doc_id in self.naming(person_id)
+            for mention in self.details(doc_id).mentions
+            if mention.person_id == person_id
+        ]
+
+    def unknown(self, known: Container[str]) -> tuple[int, list[str], str]:
+        """Mentions of persons not ``known``: how many, their sorted ids, the first document
+        naming one ("" when none)."""
+        ids = sorted(pid for pid in self._naming if pid not in known)
+        count = sum(self._counts[pid] for pid in ids)
+        first = next((d for d, found in self.digests.items() if any(p not in known for p in found.mention_counts)), "")
+        return count, ids, first
 
 
 def _hash(text: str) -> str:

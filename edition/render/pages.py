@@ -6,7 +6,7 @@ import functools
 import importlib.resources
 import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from edition.config import EditionConfig, Release, release_date
 from edition.render.citation import Citable, citation_html, json_ld, meta_tags
+from edition.render.digest import Digests
 from edition.render.html import RenderedText
 from edition.render.persons import (
     Mention,
@@ -325,11 +326,13 @@ def write_persons(
     config: EditionConfig,
     documents: Sequence[DocumentInfo],
     personography: Personography,
+    digests: Digests,
     once: Once = _always,
 ) -> None:
     """``persons/index.html`` and ``persons/<id>/index.html`` for each person of the register.
 
-    ``once`` decides whether a person's page is written (`edition.render.memo`).
+    ``once`` decides whether a person's page is written (`edition.render.memo`); only a
+    page written unpacks the mentions it shows.
     """
     folder = site_dir / "persons"
     folder.mkdir(parents=True, exist_ok=True)
@@ -337,14 +340,11 @@ def write_persons(
     by_id = {info.id: info for info in documents}
     titles = [(info.id, info.title) for info in documents]
     rows = []
-    by_person = personography.mentions_by_person()
     for person in people:
-        mentions = by_person.get(person.id, [])
-        rows.append((person, f"{quote(person.id)}/index.html", len(mentions),
-                     len({m.doc_id for m in mentions})))  # fmt: skip
-        shown = list(dict.fromkeys(m.doc_id for m in mentions))
-        once(f"person:{person.id}", [f"persons/{person.id}/index.html"], (person,), shown,
-             functools.partial(_write_person, env, folder, config, person, mentions, by_id, titles),
+        shown = digests.naming(person.id)
+        rows.append((person, f"{quote(person.id)}/index.html", digests.mention_count(person.id), len(shown)))
+        write = functools.partial(_write_person, env, folder, config, person, digests, by_id, titles)
+        once(f"person:{person.id}", [f"persons/{person.id}/index.html"], (person,), shown, write,
              mentions_of=person.id)  # fmt: skip
     html = env.get_template("persons.html").render(
         _common(config, root="../", lang=config.language, current="persons"),
@@ -361,10 +361,11 @@ def _write_person(
     folder: Path,
     config: EditionConfig,
     person: PersonRecord,
-    mentions: list[Mention],
+    digests: Digests,
     by_id: dict[str, DocumentInfo],
     titles: list[tuple[str, str]],
 ) -> None:
+    mentions = digests.mentions_of(person.id)
     groups: list[MentionGroup] = []
     by_document: dict[str, list[Mention]] = {}
     for mention in mentions:
@@ -510,12 +511,13 @@ def write_search(
     bundles: Sequence[str],
     documents: Sequence[DocumentInfo],
     personography: Personography,
+    named: Collection[str],
 ) -> None:
-    """``search/index.html``: the search form over ``bundles`` (none: it says there is no index)."""
+    """``search/index.html``: the search form over ``bundles`` (none: it says there is no index);
+    its filter by person lists those of ``named`` (the person ids names point at)."""
     folder = site_dir / "search"
     folder.mkdir(parents=True, exist_ok=True)
     people = sorted(personography.persons.values(), key=sort_key)
-    named = {m.person_id for m in personography.mentions}
     html = env.get_template("search.html").render(
         _common(config, root="../", lang=config.language, current="search"),
         page_title=f"Search \N{EM DASH} {config.title}",

@@ -102,14 +102,9 @@ class Mention:
 
 @dataclass
 class Personography:
-    """Every person of the edition and every mention, in edition order."""
+    """Every person of the edition: the registers' entries, filled from the documents' own."""
 
     persons: dict[str, PersonRecord] = field(default_factory=dict)
-    mentions: list[Mention] = field(default_factory=list)
-
-    def mentions_by_person(self) -> dict[str, list[Mention]]:
-        """Every person's mentions, in edition order, gathered in one pass."""
-        return by_person(self.mentions)
 
     def add_register(self, root: etree._Element, *, authoritative: bool) -> None:
         """Take in the ``listPerson`` entries of a TEI root; ``authoritative`` ones win."""
@@ -358,12 +353,6 @@ def count_by_document(
     for mention in mentions:
         counts[mention.doc_id] = counts.get(mention.doc_id, 0) + 1
     return [(title, counts[doc_id]) for doc_id, title in documents if doc_id in counts]
-
-
-def persons_in(personography: Personography, mentions: Iterable[Mention]) -> list[PersonRecord]:
-    """The register entries a document's ``mentions`` name, in order of first mention."""
-    named = dict.fromkeys(m.person_id for m in mentions if m.person_id in personography.persons)
-    return [personography.persons[person_id] for person_id in named]
 
 
 def sort_key(person: PersonRecord) -> tuple[str, str]:
