@@ -36,7 +36,7 @@ from edition.anchors import (
     write_lock_text,
 )
 from edition.atomic import replace_dirs, staging_dir
-from edition.cache import ConvertCache, cache_file, code_fingerprint
+from edition.cache import ConvertCache, cache_file, code_fingerprint, stored_tei
 from edition.config import EditionConfig, release_date
 from edition.config_load import load_edition_config
 from edition.convert import Converted
@@ -82,7 +82,8 @@ class BuildOptions:
 @dataclass
 class BuildResult:
     config: EditionConfig
-    # Each text's conversion; a published build empties their ``tei`` once written to OUT/tei.
+    # Each text's conversion. Its ``tei`` is empty when taken from the conversion cache
+    # (`edition.cache`), and once written to OUT/tei.
     converted: list[Converted] = field(default_factory=list)
     imported: list[Path] = field(default_factory=list)  # sources/tei/*.xml taken in as they are
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -259,7 +260,8 @@ def convert_all(
                 fresh = []
     if cache:
         cache.put_many(fresh)
-        cache.prune({*keys, *settled})
+        shas = {done.converted.tei_sha for done in outcomes if done is not None and done.converted}
+        cache.prune({*keys, *settled}, shas)
         cache.store.close()
     converted = []
     for done in outcomes:
@@ -326,7 +328,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     written = _output_memo(tei_target) if options.cache else None
     try:
         progress.stage(f"writing {len(converted)} TEI files")
-        tei_files, shas = _write_tei(tei_stage, result, written)
+        tei_files, shas = _write_tei(tei_stage, result, written, options.sources)
         # Written: ten thousand documents' bytes need not stay in memory through the render.
         converted = result.converted = [replace(doc, tei=b"") for doc in converted]
         registered = _write_personography(tei_stage, config, registers, written)
@@ -424,27 +426,44 @@ def _forget(file: Path) -> None:
 
 
 def _write_tei(
-    folder: Path, result: BuildResult, memo: LinkMemo | None
+    folder: Path, result: BuildResult, memo: LinkMemo | None, sources: Path
 ) -> tuple[list[Path], dict[Path, str]]:
     """Write converted and imported TEI into ``folder``: the files in the edition's order, and
     the SHA-256 of those converted (the checks and the render key on it: each file is not
-    read back twice). A file ``memo`` knows published as it is now is linked, not written."""
+    read back twice). A file ``memo`` knows published as it is now is linked, not written;
+    the bytes of a conversion taken from the cache are read from there only when written."""
     written = []
     shas = {}
+    unread: list[Converted] = []
     for doc in result.converted:
         name = f"{doc.name}.xml"
-        path = folder / name
-        if memo is None or memo.reuse(name, doc.tei_sha, folder) is None:
-            path.write_bytes(doc.tei)
-            if memo is not None:
-                memo.record(name, doc.tei_sha, folder, [name])
-        written.append(path)
-        shas[path] = doc.tei_sha
+        written.append(folder / name)
+        shas[folder / name] = doc.tei_sha
+        if memo is not None and memo.reuse(name, doc.tei_sha, folder) is not None:
+            continue
+        if doc.tei:
+            _write_converted(folder, doc, doc.tei, memo)
+        else:
+            unread.append(doc)
+    stored = stored_tei(sources, [doc.tei_sha for doc in unread]) if unread else {}
+    for doc in unread:
+        if doc.tei_sha not in stored:  # pruned by a build of the same sources run meanwhile
+            raise EditionError([error(display_path(sources), 0, 0, "the conversion cache changed "
+                                      "during the build (another build of these sources?); build "
+                                      "again", "build.cache-changed")])  # fmt: skip
+        _write_converted(folder, doc, stored[doc.tei_sha], memo)
     for source in result.imported:
         path = folder / source.name
         shutil.copyfile(source, path)
         written.append(path)
     return written, shas
+
+
+def _write_converted(folder: Path, doc: Converted, tei: bytes, memo: LinkMemo | None) -> None:
+    name = f"{doc.name}.xml"
+    (folder / name).write_bytes(tei)
+    if memo is not None:
+        memo.record(name, doc.tei_sha, folder, [name])
 
 
 def _write_personography(

@@ -127,6 +127,20 @@ class Store:
         """The values under ``keys`` that the store has (and can read); no other row is unpickled."""
         return dict(self._read(set(keys)))
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` that have a row (readable or not), without reading the rows."""
+        if self._db is None:
+            return set()
+        wanted = set(keys)
+        try:
+            mirror = self._mirror(_token(self._db))
+            if mirror.complete:
+                return wanted & mirror.values.keys()
+            self._want(wanted)
+            return {key for (key,) in self._db.execute("SELECT key FROM entries JOIN wanted USING (key)")}
+        except sqlite3.Error:
+            return set()
+
     def items(self) -> Iterator[tuple[str, Any]]:
         """Every readable entry."""
         return self._read(None)
@@ -163,12 +177,17 @@ class Store:
         """The stored rows of ``keys``, joined with a table of them: the rows not asked for
         (the last build's) are not even read from disk."""
         assert self._db is not None
+        self._want(keys)
+        return self._db.execute("SELECT key, value FROM entries JOIN wanted USING (key)").fetchall()
+
+    def _want(self, keys: Collection[str]) -> None:
+        """Fill the temporary table of keys asked for."""
+        assert self._db is not None
         with self._db:
             self._db.execute("BEGIN")
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
             self._db.execute("DELETE FROM wanted")
             self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
-        return self._db.execute("SELECT key, value FROM entries JOIN wanted USING (key)").fetchall()
 
     def _mirror(self, token: str) -> Mirror:
         """This file's mirror as of ``token``: the one kept if the file is as it left it, else new."""

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import edition.pipeline
+from edition.diagnostics import EditionError
 from edition.parallel import Job, Outcome, convert_jobs
 from edition.pipeline import BuildOptions, build_edition
 from edition.render.documents import PARALLEL_FROM
@@ -305,3 +306,16 @@ def test_an_imported_documents_own_register_entry_reaches_the_persons_pages(
     assert b"Grigory Y. Zinoviev" in after["site/persons/zinoviev/index.html"]
     assert {"site/persons/index.html", "site/persons/zinoviev/index.html"} <= site_changes(before, after)
     assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_tei_bytes_gone_from_the_cache_during_a_build_stop_it_cleanly(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sources, tmp_path / "out")
+    (tmp_path / "out" / "tei" / "letter.xml").unlink()  # so it must be written, from the cache
+    before = published(tmp_path / "out")
+    monkeypatch.setattr(edition.pipeline, "stored_tei", lambda sources, shas: {})
+    with pytest.raises(EditionError) as raised:
+        build(sources, tmp_path / "out")
+    assert [d.code for d in raised.value.diagnostics] == ["build.cache-changed"]
+    assert published(tmp_path / "out") == before  # nothing half-written

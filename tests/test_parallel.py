@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
-from edition.cache import ConvertCache
+from edition.cache import ConvertCache, stored_tei
 from edition.config import EditionConfig
 from edition.detectors import Registers
 from edition.parallel import (
@@ -66,7 +69,25 @@ def test_the_cache_returns_the_outcome_it_stored(tmp_path: Path) -> None:
     key = cache.key(job)
     assert cache.get_many([key]) == {}
     cache.put_many([(key, outcome)])
-    assert ConvertCache(tmp_path / "convert.sqlite", SHARED).get_many([key]) == {key: outcome}
+    assert outcome.converted is not None
+    light = replace(outcome, converted=replace(outcome.converted, tei=b""))  # bytes kept apart
+    assert ConvertCache(tmp_path / "convert.sqlite", SHARED).get_many([key]) == {key: light}
+    tei = {outcome.converted.tei_sha: outcome.converted.tei}
+    assert stored_tei_in(tmp_path / "convert.sqlite", tei) == tei
+
+
+def stored_tei_in(file: Path, shas: Iterable[str]) -> dict[str, bytes]:
+    with mock.patch("edition.cache.cache_file", return_value=file):
+        return stored_tei(Path("sources"), shas)
+
+
+def test_a_cached_outcome_whose_tei_bytes_are_gone_is_a_miss(tmp_path: Path) -> None:
+    cache = ConvertCache(tmp_path / "convert.sqlite", SHARED)
+    job = seed_jobs(1)[0]
+    outcome = convert_job(job, SHARED)
+    cache.put_many([(cache.key(job), outcome)])
+    cache.prune({cache.key(job)}, shas=())  # the outcome kept, its bytes not
+    assert cache.get_many([cache.key(job)]) == {}
 
 
 def test_the_cache_key_changes_with_each_input(tmp_path: Path) -> None:
