@@ -9,7 +9,11 @@ would, with a cache of its own:
 
 1. **clean** — the full build (text → TEI → validation → site), nothing cached;
 2. **unchanged** — the same again: everything comes from the cache;
-3. **one changed** — after one word of one document is changed.
+3. **one changed** — after one word of one document is changed;
+4. **resident** — one word changed and rebuilt in a process that built before, as
+   ``edition serve`` does on every save: the caches' values stay in memory and the
+   previous output is deleted in the background (waited for between rebuilds, as an
+   editor's typing would).
 
 For each it prints documents/s, MB/s, the time of each stage and the peak memory
 (this process, and the largest worker). In the same run it measures a *floor*:
@@ -44,13 +48,15 @@ sys.path.insert(0, str(HERE.parent))
 from corpus import make_edition  # noqa: E402
 
 
-def measure_build(sources: Path, out: Path, jobs: int, validate: bool) -> dict[str, object]:
+def measure_build(
+    sources: Path, out: Path, jobs: int, validate: bool, resident: bool = False
+) -> dict[str, object]:
     """Run in a child process: build once, report stage times and peak memory as JSON."""
     from edition.pipeline import BuildOptions, build_edition
 
     marks: list[tuple[float, str]] = []
     start = time.perf_counter()
-    options = BuildOptions(sources, out, validate=validate, jobs=jobs, search=False)
+    options = BuildOptions(sources, out, validate=validate, jobs=jobs, search=False, resident=resident)
     build_edition(options, progress=lambda message: marks.append((time.perf_counter(), message)))
     end = time.perf_counter()
     stages: dict[str, float] = {}
@@ -74,6 +80,32 @@ def run_build(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -
     result: dict[str, Any] = json.loads(done.stdout)
     result["wall"] = time.perf_counter() - started
     return result
+
+
+def measure_resident(sources: Path, out: Path, jobs: int, validate: bool, repeat: int) -> list[dict[str, object]]:
+    """Run in a child process: build once, then ``repeat`` times change a word and rebuild."""
+    from edition.atomic import wait_for_deletions
+
+    measure_build(sources, out, jobs, validate, resident=True)
+    results = []
+    for attempt in range(repeat):
+        change_one_word(sources, f"Resident{attempt}")
+        wait_for_deletions()
+        results.append(measure_build(sources, out, jobs, validate, resident=True))
+    return results
+
+
+def run_resident(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -> list[dict[str, Any]]:
+    command = [sys.executable, __file__, "--jobs", str(args.jobs), "--repeat", str(args.repeat),
+               "--child-resident", str(sources), str(out)]  # fmt: skip
+    if args.no_validate:
+        command.insert(2, "--no-validate")
+    done = subprocess.run(command, check=True, capture_output=True, text=True,
+                          env={**os.environ, "EDITION_CACHE": str(cache)})  # fmt: skip
+    results: list[dict[str, Any]] = json.loads(done.stdout)
+    for result in results:
+        result["wall"] = result["seconds"]  # the process lives on: its start is not paid again
+    return results
 
 
 def change_one_word(sources: Path, word: str = "Corrigendum") -> Path:
@@ -130,7 +162,12 @@ def main() -> None:
     parser.add_argument("--no-validate", action="store_true", help="leave out the tei_all check")
     parser.add_argument("--repeat", type=int, default=3, help="rebuilds measured per kind (default 3)")
     parser.add_argument("--child", nargs=2, metavar=("SOURCES", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-resident", nargs=2, metavar=("SOURCES", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_resident:
+        sources, out = map(Path, args.child_resident)
+        print(json.dumps(measure_resident(sources, out, args.jobs, not args.no_validate, args.repeat)))
+        return
     if args.child:
         result = measure_build(
             Path(args.child[0]), Path(args.child[1]), args.jobs, not args.no_validate
@@ -163,8 +200,11 @@ def main() -> None:
                 changed_times.append(report("one changed", size, megabytes, run_build(sources, out, args, cache)))
                 page = out / "site" / f"d-{changed.stem}" / "index.html"
                 assert word in page.read_text(encoding="utf-8"), "the change is not on the site"
+            resident = [report("resident", size, megabytes, result)
+                        for result in run_resident(sources, out, args, cache)]  # fmt: skip
             print(f"  least of {args.repeat}: unchanged {min(unchanged):.2f} s, one changed "
-                  f"{min(changed_times):.2f} s (most {max(unchanged):.2f} s, {max(changed_times):.2f} s)")  # fmt: skip
+                  f"{min(changed_times):.2f} s, resident {min(resident):.2f} s (most {max(unchanged):.2f} s, "
+                  f"{max(changed_times):.2f} s, {max(resident):.2f} s)")  # fmt: skip
             floor_seconds = floor(sources, work / f"floor-{size}")
             print(
                 f"  floor        {floor_seconds:7.2f} s = {size / floor_seconds:7,.0f} documents/s; "
