@@ -52,7 +52,6 @@ class Details:
     """What a digest keeps packed: read for the pages that show it."""
 
     persons: tuple[PersonRecord, ...]  # its own standOff register entries
-    mentions: tuple[Mention, ...]  # its persName[@ref], in order
     labels: tuple[tuple[str, str], ...]  # "#auto" → who that is (`resp_labels`)
     declared: Declared  # its editorialDecl and interventions, for the principles page
 
@@ -69,11 +68,18 @@ class Digest:
     persons_key: str  # hash of `Details.persons`
     declared_key: str  # hash of the title and `Details.declared`
     packed: bytes  # the `Details`, pickled
+    # Each person's mentions here (its persName[@ref], in order), pickled: a person's page
+    # unpacks only theirs from each document naming them.
+    packed_mentions: Mapping[str, bytes]
 
     def details(self) -> Details:
         found = pickle.loads(self.packed)
         assert isinstance(found, Details)
         return found
+
+    def mentions_of(self, person_id: str) -> tuple[Mention, ...]:
+        packed = self.packed_mentions.get(person_id)
+        return pickle.loads(packed) if packed is not None else ()
 
 
 def digest(info: DocumentInfo, root: etree._Element) -> Digest:
@@ -83,10 +89,7 @@ def digest(info: DocumentInfo, root: etree._Element) -> Digest:
     mentions = tuple(find_mentions(info.id, body))
     grouped = by_person(mentions)
     details = Details(
-        persons=tuple(read_persons(root)),
-        mentions=mentions,
-        labels=tuple(labels.items()),
-        declared=declared(root, labels),
+        persons=tuple(read_persons(root)), labels=tuple(labels.items()), declared=declared(root, labels)
     )
     return Digest(
         info=info,
@@ -97,18 +100,21 @@ def digest(info: DocumentInfo, root: etree._Element) -> Digest:
         persons_key=_hash(repr(details.persons)),
         declared_key=_hash(repr((info.title, details.declared))),
         packed=pickle.dumps(details, pickle.HIGHEST_PROTOCOL),
+        packed_mentions={
+            pid: pickle.dumps(tuple(found), pickle.HIGHEST_PROTOCOL) for pid, found in grouped.items()
+        },
     )
 
 
 class Digests:
     """The documents' digests, in edition order, and what the corpus-wide pages ask of them.
 
-    A document's `Details` are unpacked when first asked for, once.
+    What is packed is unpacked for each use and not kept: a clean build unpacks each
+    document's `Details` twice, and holds none of them.
     """
 
     def __init__(self, digests: Sequence[Digest]) -> None:
         self.digests = {d.info.id: d for d in digests}
-        self._unpacked: dict[str, Details] = {}
         self._naming: dict[str, list[str]] = {}  # person id → documents naming them, in order
         self._counts: Counter[str] = Counter()
         for found in digests:
@@ -117,9 +123,7 @@ class Digests:
                 self._counts[pid] += count
 
     def details(self, doc_id: str) -> Details:
-        if doc_id not in self._unpacked:
-            self._unpacked[doc_id] = self.digests[doc_id].details()
-        return self._unpacked[doc_id]
+        return self.digests[doc_id].details()
 
     def named(self) -> set[str]:
         """Every person id some name points at."""
@@ -133,13 +137,8 @@ class Digests:
         return self._naming.get(person_id, [])
 
     def mentions_of(self, person_id: str) -> list[Mention]:
-        """The person's mentions, in edition order."""
-        return [
-            mention
-            for doc_id in self.naming(person_id)
-            for mention in self.details(doc_id).mentions
-            if mention.person_id == person_id
-        ]
+        """The person's mentions, in edition order (unpacked for each call: not kept)."""
+        return [m for doc_id in self.naming(person_id) for m in self.digests[doc_id].mentions_of(person_id)]
 
     def unknown(self, known: Container[str]) -> tuple[int, list[str], str]:
         """Mentions of persons not ``known``: how many, their sorted ids, the first document
