@@ -7,7 +7,7 @@ after a crash (the previous output is kept under a ``.previous`` name until the
 new one is in place).
 
 A process that builds again (``edition serve``) may leave the previous output's
-deletion to a thread (``background``): half a second of every 10,000-document
+deletion to a thread (`delete_in_background`): half a second of every 10,000-document
 rebuild. The next staging waits for it, so deletions never overlap a build.
 """
 
@@ -41,14 +41,20 @@ def replace_dir(staged: Path, target: Path) -> None:
     replace_dirs([(staged, target)])
 
 
-def replace_dirs(pairs: Sequence[tuple[Path, Path]], background: bool = False) -> None:
+def replace_dirs(pairs: Sequence[tuple[Path, Path]]) -> None:
     """Put each staged folder at its target, all swaps first and only then the deletions.
 
     Folders published together (``tei/`` and ``site/``) are swapped back to back, so a
     build killed in between the swaps is a matter of microseconds, not of deleting the
-    previous output's thousands of files. ``background``: delete them in a thread
-    (`wait_for_deletions`); a process ended meanwhile leaves them to the next staging.
+    previous output's thousands of files.
     """
+    delete_now(swap_dirs(pairs))
+
+
+def swap_dirs(pairs: Sequence[tuple[Path, Path]]) -> list[Path]:
+    """Put each staged folder at its target; return the folders now holding the previous
+    output, for the caller to delete (`delete_in_background`); left alone, the next
+    staging deletes them."""
     old = []
     for staged, target in pairs:
         recover(target)
@@ -61,12 +67,15 @@ def replace_dirs(pairs: Sequence[tuple[Path, Path]], background: bool = False) -
             os.rename(target, previous)
             os.rename(staged, target)
             old.append(previous)
-    if background:
-        deleting = threading.Thread(target=_delete, args=(old,), name="delete previous output", daemon=True)
-        deleting.start()
-        _deleting.append(deleting)
-    else:
-        _delete(old)
+    return old
+
+
+def delete_in_background(folders: Sequence[Path]) -> None:
+    """Delete ``folders`` in a thread; the next staging waits for it (`wait_for_deletions`),
+    and a process ended meanwhile leaves them to the next staging."""
+    deleting = threading.Thread(target=delete_now, args=(folders,), name="delete previous output", daemon=True)
+    deleting.start()
+    _deleting.append(deleting)
 
 
 def wait_for_deletions() -> None:
@@ -75,7 +84,8 @@ def wait_for_deletions() -> None:
         _deleting.pop().join()
 
 
-def _delete(folders: Sequence[Path]) -> None:
+def delete_now(folders: Sequence[Path]) -> None:
+    """Delete ``folders``; what cannot be deleted is left to the next staging."""
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)  # a stale folder: the next staging tries again
 

@@ -35,7 +35,7 @@ from edition.anchors import (
     read_lock,
     write_lock_text,
 )
-from edition.atomic import replace_dirs, staging_dir
+from edition.atomic import delete_in_background, delete_now, staging_dir, swap_dirs
 from edition.cache import ConvertCache, cache_file, code_fingerprint, stored_tei
 from edition.config import EditionConfig, release_date
 from edition.config_load import load_edition_config
@@ -371,8 +371,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         raise
     progress.stage("publishing")
     # Both swapped in back to back, the old folders deleted after (edition.atomic).
-    replace_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])],
-                 background=options.resident)  # fmt: skip
+    old = swap_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
     for outputs in (written, pages):
         if outputs is not None:
             outputs.save()  # only now: it describes the output just published
@@ -383,6 +382,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         lines = {doc: published.text(doc) for doc in published if doc not in built}
         lines.update((doc.doc_id, doc.lock_lines) for doc in converted)
         keep_written(lock, (write_lock_text(lock, lines), []))
+    # Last: a thread deleting beside the build's own last steps would slow them.
+    (delete_in_background if options.resident else delete_now)(old)
     result.diagnostics = list(report)
     return result
 

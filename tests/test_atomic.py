@@ -71,7 +71,7 @@ def test_folders_published_together_are_swapped_before_any_is_deleted(tmp_path: 
 def test_a_background_deletion_is_done_before_the_next_staging(tmp_path: Path) -> None:
     from unittest import mock
 
-    from edition.atomic import replace_dirs
+    from edition.atomic import delete_in_background, swap_dirs
 
     target = tmp_path / "site"
     replace_dir(fill(staging_dir(target), "old"), target)
@@ -86,7 +86,7 @@ def test_a_background_deletion_is_done_before_the_next_staging(tmp_path: Path) -
         deleted_by.append(threading.current_thread().name)
 
     with mock.patch("edition.atomic.shutil.rmtree", side_effect=slow_remove):
-        replace_dirs([(fill(staging_dir(target), "new"), target)], background=True)
+        delete_in_background(swap_dirs([(fill(staging_dir(target), "new"), target)]))
         assert started.wait(5)
         assert (target / "index.html").read_text(encoding="utf-8") == "new"  # published already
         assert len(list(tmp_path.iterdir())) == 2  # the old output, not yet deleted
