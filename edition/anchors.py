@@ -22,6 +22,7 @@ well in review: ``doc-id  id  hash  first words`` for a live id and ``doc-id  id
 from __future__ import annotations
 
 import difflib
+import filecmp
 import functools
 import hashlib
 import re
@@ -185,19 +186,24 @@ def write_lock(path: Path, anchors: Iterable[Anchor]) -> None:
 
 def write_lock_text(path: Path, texts: Mapping[str, str]) -> Lock:
     """Write the lock from each document's lines as text (`lock_text`), sorted by document;
-    return it as `read_lock` would read it back."""
-    parts = [LOCK_HEADER]
+    return it as `read_lock` would read it back.
+
+    Written piece by piece to a file beside it and compared with the old one there: the
+    whole 20 MB text, and the old one read back, took 100 MB at 10,000 documents.
+    """
     spans: dict[str, list[tuple[int, str]]] = {}
     number = 1 + LOCK_HEADER.count("\n")
-    for doc in sorted(texts):
-        if texts[doc]:
-            spans[doc] = [(number, texts[doc])]
-            number += texts[doc].count("\n")
-            parts.append(texts[doc])
-    text = "".join(parts)
-    if not (path.exists() and path.read_text(encoding="utf-8") == text):  # else leave its timestamp
-        partial = path.with_name(f".{path.name}.part")
-        partial.write_text(text, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.part")
+    with partial.open("w", encoding="utf-8", newline="") as out:
+        out.write(LOCK_HEADER)
+        for doc in sorted(texts):
+            if texts[doc]:
+                spans[doc] = [(number, texts[doc])]
+                number += texts[doc].count("\n")
+                out.write(texts[doc])
+    if path.exists() and filecmp.cmp(partial, path, shallow=False):
+        partial.unlink()  # unchanged: leave the file (and its timestamp) alone
+    else:
         partial.replace(path)
     return Lock(spans)
 
