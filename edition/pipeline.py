@@ -474,9 +474,11 @@ def _write_personography(
     if not len(registers.persons):
         return []
     date = release_date(config)
-    inputs = [repr(config), repr(registers.persons), date]
-    make = lambda: serialize(personography_document(config, registers.persons, date))  # noqa: E731
-    return [_write_once(memo, folder, PERSONOGRAPHY_FILE, inputs, make)]
+
+    def make() -> bytes:
+        return serialize(personography_document(config, registers.persons, date))
+
+    return [_write_once(memo, folder, PERSONOGRAPHY_FILE, [repr(config), repr(registers.persons), date], make)]
 
 
 def _write_once(memo: LinkMemo | None, folder: Path, name: str, inputs: Sequence[str],
