@@ -27,6 +27,8 @@ from edition.schema import cache_dir
 from edition.store import Store
 
 TEI = "tei:"  # the keys of TEI bytes: "tei:" and their SHA-256
+TEXTS = "texts"  # the key of the texts' stamps (`ConvertCache.texts`)
+TextStamp = tuple[int, int, int, str]
 # Libraries whose data shape the output: a new version may change a flag or a link.
 DATA_LIBRARIES = ("lxml", "wordfreq", "pyspellchecker")
 
@@ -80,10 +82,18 @@ class ConvertCache:
             shutil.rmtree(file.with_suffix(""), ignore_errors=True)
 
     def key(self, job: Job) -> str:
+        text = job.sha or hashlib.sha256(job.data).hexdigest()
         digest = hashlib.sha256(self.salt)
-        digest.update(job.name.encode() + b"\0" + job.display.encode() + b"\0" + job.data)
-        digest.update(b"\0" + job.lock_lines.encode())
+        digest.update(f"{job.name}\0{job.display}\0{text}\0".encode() + job.lock_lines.encode())
         return digest.hexdigest()
+
+    def texts(self) -> dict[str, TextStamp]:
+        """The texts the last build read: by path, (inode, size, mtime in ns, SHA-256)."""
+        found = self.store.get_many([TEXTS]).get(TEXTS)
+        return found if isinstance(found, dict) else {}
+
+    def remember_texts(self, texts: dict[str, TextStamp]) -> None:
+        self.store.put_many([(TEXTS, texts)])
 
     def settled_key(self, job: Job, outcome: Outcome) -> str:
         """The key of the next build, which reads the lock this one writes.
@@ -122,4 +132,4 @@ class ConvertCache:
     def prune(self, keep: set[str], shas: Collection[str]) -> None:
         """Delete entries this build did not use, so the cache holds one build's worth:
         those under ``keep`` stay, and the TEI bytes of ``shas``."""
-        self.store.keep_only(keep | {TEI + sha for sha in shas})
+        self.store.keep_only(keep | {TEI + sha for sha in shas} | {TEXTS})

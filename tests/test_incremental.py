@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -319,3 +321,58 @@ def test_tei_bytes_gone_from_the_cache_during_a_build_stop_it_cleanly(
         build(sources, tmp_path / "out")
     assert [d.code for d in raised.value.diagnostics] == ["build.cache-changed"]
     assert published(tmp_path / "out") == before  # nothing half-written
+
+
+def age_texts(sources: Path, seconds: float = 3600) -> None:
+    """Date the texts an hour back: stamps that recent a change could hide in are not kept."""
+    for path in (sources / "texts").iterdir():
+        os.utime(path, (time.time() - seconds, time.time() - seconds))
+
+
+def texts_read(monkeypatch: pytest.MonkeyPatch, sources: Path) -> list[str]:
+    """A list each later build appends to: the names of the texts it read."""
+    read: list[str] = []
+    original = Path.read_bytes
+
+    def reading(path: Path) -> bytes:
+        if path.parent == sources / "texts":
+            read.append(path.name)
+        return original(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    return read
+
+
+def test_a_rebuild_reads_no_text_whose_stamp_held(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age_texts(sources)
+    build(sources, tmp_path / "out")
+    read = texts_read(monkeypatch, sources)
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+    assert sorted(set(read)) == sorted(p.name for p in (sources / "texts").iterdir())  # the clean one
+    read.clear()
+    build(sources, tmp_path / "out")
+    assert read == []
+
+
+def test_a_text_changed_in_place_is_read_and_converted_again(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age_texts(sources)
+    build(sources, tmp_path / "out")
+    letter = sources / "texts" / "letter.txt"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("Sir", "Sit"), encoding="utf-8")
+    age_texts(sources, seconds=1800)  # the same size, another time
+    converted = count_conversions(monkeypatch)
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+    assert converted[0] == 1
+
+
+def test_a_text_written_just_before_a_build_is_read_again_by_the_next(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sources, tmp_path / "out")  # the fixture's texts were written a moment ago
+    read = texts_read(monkeypatch, sources)
+    build(sources, tmp_path / "out")
+    assert sorted(read) == sorted(p.name for p in (sources / "texts").iterdir())
