@@ -52,10 +52,8 @@ class Mirror:
     complete: bool = False  # every row of the file is in ``values`` (and no other key is)
 
 
-_mirrors: OrderedDict[str, Mirror] = OrderedDict()  # by the file's real path, newest last
 _keeping = False
-
-
+_mirrors: OrderedDict[str, Mirror] = OrderedDict()  # by the file's real path, newest last
 _files: dict[str, tuple[tuple[int, int, int], Any]] = {}  # `read_kept`: by real path, with its stamp
 
 
@@ -128,7 +126,7 @@ class Store:
         return dict(self._read(set(keys)))
 
     def present(self, keys: Iterable[str]) -> set[str]:
-        """Those of ``keys`` that have a row (readable or not), without reading the rows."""
+        """Those of ``keys`` that have a row, without reading the rows' values."""
         if self._db is None:
             return set()
         wanted = set(keys)

@@ -110,7 +110,7 @@ class Digests:
     """The documents' digests, in edition order, and what the corpus-wide pages ask of them.
 
     What is packed is unpacked for each use and not kept: a clean build unpacks each
-    document's `Details` twice, and holds none of them.
+    document's `Details` a few times (its page, the principles, the persons) and holds none.
     """
 
     def __init__(self, digests: Sequence[Digest]) -> None:
