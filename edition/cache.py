@@ -56,6 +56,14 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def without_tei(outcome: Outcome) -> Outcome:
+    """The outcome with its conversion's TEI bytes let go (`stored_tei` has them)."""
+    converted = outcome.converted
+    if converted is None or not converted.tei:
+        return outcome
+    return replace(outcome, converted=replace(converted, tei=b""))
+
+
 def stored_tei(sources: Path, shas: Iterable[str]) -> dict[str, bytes]:
     """The TEI bytes of conversions of ``sources`` by their SHA-256 (hex), as far as stored."""
     store = Store(cache_file(sources), code_fingerprint())
@@ -119,15 +127,14 @@ class ConvertCache:
             if outcome.converted is None or TEI + outcome.converted.tei_sha in kept
         }
 
-    def put_many(self, entries: Iterable[tuple[str, Outcome]]) -> None:
+    def put_many(self, entries: Iterable[tuple[str, Outcome]]) -> bool:
+        """Store the outcomes, their TEI bytes apart; False when they could not be written."""
         rows: dict[str, object] = {}
         for key, outcome in entries:
-            converted = outcome.converted
-            if converted is not None and converted.tei:
-                rows[TEI + converted.tei_sha] = converted.tei
-                outcome = replace(outcome, converted=replace(converted, tei=b""))
-            rows[key] = outcome
-        self.store.put_many(rows.items())
+            rows[key] = without_tei(outcome)
+            if outcome.converted is not None and outcome.converted.tei:
+                rows[TEI + outcome.converted.tei_sha] = outcome.converted.tei
+        return self.store.put_many(rows.items())
 
     def prune(self, keep: set[str], shas: Collection[str]) -> None:
         """Delete entries this build did not use, so the cache holds one build's worth:

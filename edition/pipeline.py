@@ -37,7 +37,14 @@ from edition.anchors import (
     write_lock_text,
 )
 from edition.atomic import delete_in_background, delete_now, staging_dir, swap_dirs
-from edition.cache import ConvertCache, TextStamp, cache_file, code_fingerprint, stored_tei
+from edition.cache import (
+    ConvertCache,
+    TextStamp,
+    cache_file,
+    code_fingerprint,
+    stored_tei,
+    without_tei,
+)
 from edition.config import EditionConfig, release_date
 from edition.config_load import load_edition_config
 from edition.convert import Converted
@@ -248,7 +255,7 @@ def convert_all(
             except OSError as exc:
                 report.add(error(jobs[index].display, 0, 0, f"cannot read: {exc.strerror}", "source.read"))
                 data = b""
-            jobs[index] = replace(jobs[index], data=data, sha="")
+            jobs[index] = replace(jobs[index], data=data, sha=hashlib.sha256(data).hexdigest())
             keys[index] = cache.key(jobs[index])
     if cache and stamps != known:
         cache.remember_texts({name: stamp for name, stamp in stamps.items() if stamp is not None})
@@ -262,6 +269,7 @@ def convert_all(
         mapped = convert_jobs([jobs[i] for i in todo], shared, workers)
     settled: set[str] = set()
     fresh: list[tuple[str, Outcome]] = []
+    stored: list[int] = []  # the outcomes of ``fresh``: once stored, their TEI bytes are let go
     for index, outcome in zip(todo, mapped, strict=True):
         outcomes[index] = outcome
         progress.advance()
@@ -269,13 +277,14 @@ def convert_all(
             settled_key = cache.settled_key(jobs[index], outcome)
             settled.add(settled_key)
             fresh.append((keys[index], outcome))
+            stored.append(index)
             if settled_key != keys[index]:
                 fresh.append((settled_key, outcome))
             if len(fresh) >= STORE_BATCH:
-                cache.put_many(fresh)
-                fresh = []
+                _store(cache, fresh, stored, outcomes)
+                fresh, stored = [], []
     if cache:
-        cache.put_many(fresh)
+        _store(cache, fresh, stored, outcomes)
         shas = {done.converted.tei_sha for done in outcomes if done is not None and done.converted}
         cache.prune({*keys, *settled}, shas)
         cache.store.close()
@@ -291,6 +300,18 @@ def convert_all(
                 doc = replace(doc, lock_lines=job.lock_lines)
             converted.append(doc)
     return converted
+
+
+def _store(
+    cache: ConvertCache, fresh: list[tuple[str, Outcome]], stored: list[int], outcomes: list[Outcome | None]
+) -> None:
+    """Store fresh outcomes; once stored, hold them without their TEI bytes, which the TEI
+    stage reads back as it writes (a clean 10,000-document build held 100 MB of them)."""
+    if cache.put_many(fresh):
+        for index in stored:
+            done = outcomes[index]
+            if done is not None:
+                outcomes[index] = without_tei(done)
 
 
 # A text changed this close to its reading might change again within the same clock tick,
@@ -486,13 +507,15 @@ def _write_tei(
             _write_converted(folder, doc, doc.tei, memo)
         else:
             unread.append(doc)
-    stored = stored_tei(sources, [doc.tei_sha for doc in unread]) if unread else {}
-    for doc in unread:
-        if doc.tei_sha not in stored:  # pruned by a build of the same sources run meanwhile
-            raise EditionError([error(display_path(sources), 0, 0, "the conversion cache changed "
-                                      "during the build (another build of these sources?); build "
-                                      "again", "build.cache-changed")])  # fmt: skip
-        _write_converted(folder, doc, stored[doc.tei_sha], memo)
+    for start in range(0, len(unread), STORE_BATCH):  # a batch at a time: 10,000 are 100 MB
+        batch = unread[start : start + STORE_BATCH]
+        stored = stored_tei(sources, [doc.tei_sha for doc in batch])
+        for doc in batch:
+            if doc.tei_sha not in stored:  # pruned by a build of the same sources run meanwhile
+                raise EditionError([error(display_path(sources), 0, 0, "the conversion cache changed "
+                                          "during the build (another build of these sources?); "
+                                          "build again", "build.cache-changed")])  # fmt: skip
+            _write_converted(folder, doc, stored[doc.tei_sha], memo)
     for source in result.imported:
         path = folder / source.name
         shutil.copyfile(source, path)

@@ -200,13 +200,15 @@ class Store:
             _mirrors.popitem(last=False)
         return mirror
 
-    def put_many(self, entries: Iterable[tuple[str, Any]]) -> None:
-        """Store ``entries`` (key, value), replacing what the keys held, in one transaction."""
+    def put_many(self, entries: Iterable[tuple[str, Any]]) -> bool:
+        """Store ``entries`` (key, value), replacing what the keys held, in one transaction;
+        False when they could not be written (nothing to write is written)."""
         entries = list(entries)
         rows = [(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in entries]
         mirror = self._write("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
         if mirror is not None:
             mirror.values.update(entries)
+        return mirror is not None or not rows
 
     def delete(self, keys: Iterable[str]) -> None:
         keys = list(keys)

@@ -376,3 +376,18 @@ def test_a_text_written_just_before_a_build_is_read_again_by_the_next(
     read = texts_read(monkeypatch, sources)
     build(sources, tmp_path / "out")
     assert sorted(read) == sorted(p.name for p in (sources / "texts").iterdir())
+
+
+def test_a_first_build_writes_its_tei_back_from_the_cache_as_a_build_without_one_does(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    stored_tei = edition.pipeline.stored_tei
+
+    def reading(sources: Path, shas: Sequence[str]) -> dict[str, bytes]:
+        asked.extend(shas)
+        return stored_tei(sources, shas)
+
+    monkeypatch.setattr(edition.pipeline, "stored_tei", reading)
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+    assert len(asked) == len(list((sources / "texts").iterdir()))  # held no TEI bytes meanwhile

@@ -22,7 +22,7 @@ def test_values_come_back_from_a_new_connection(tmp_path: Path) -> None:
 
 def test_a_put_replaces_the_value_under_its_key(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.sqlite", "v1")
-    store.put_many([("a", 1)])
+    assert store.put_many([("a", 1)]) is True
     store.put_many([("a", 2)])
     assert dict(store.items()) == {"a": 2}
 
@@ -51,7 +51,7 @@ def test_an_unreadable_value_is_a_miss(tmp_path: Path) -> None:
 def test_a_file_that_is_no_database_is_an_empty_store_that_drops_writes(tmp_path: Path) -> None:
     (tmp_path / "s.sqlite").write_bytes(b"this is not a database, it is a text file" * 100)
     store = Store(tmp_path / "s.sqlite", "v1")
-    store.put_many([("a", 1)])
+    assert store.put_many([("a", 1)]) is False
     assert dict(store.items()) == {}
 
 
