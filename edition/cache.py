@@ -10,6 +10,8 @@ entry is a miss, never an error (`edition.store`).
 A conversion's TEI bytes are kept in a row of their own, by their SHA-256: a rebuild
 links most TEI files from the published folder and reads only the bytes it must
 write. Ten thousand conversions' rows were 120 MB read and held on every rebuild.
+The store also keeps each text's stamp and hash (`ConvertCache.texts`), so a rebuild
+need not read a text whose stamp held (`edition.pipeline`).
 """
 
 from __future__ import annotations
