@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from edition.store import Store
+from edition.store import Store, file_stamp
 
 FileStamp = tuple[str, int, int, int]  # (path in the folder, inode, size, mtime in ns)
 
@@ -66,13 +66,9 @@ class LinkMemo:
             return None
         # Plain strings and a plain loop: ten thousand documents are sixty thousand files here.
         published, into = str(self.published), str(staged)
-        for name, inode, size, mtime in record.files:
-            try:
-                status = os.stat(f"{published}/{name}")
-            except OSError:
-                return None  # removed since: write it again
-            if (status.st_ino, status.st_size, status.st_mtime_ns) != (inode, size, mtime):
-                return None  # edited since
+        for name, *stamp in record.files:
+            if file_stamp(f"{published}/{name}") != tuple(stamp):
+                return None  # edited or removed since: write it again
         linked: list[str] = []
         try:
             for folder in record.folders:
@@ -90,7 +86,7 @@ class LinkMemo:
     def record(self, group: str, key: str, staged: Path, files: Sequence[str],
                facts: object = None) -> None:  # fmt: skip
         """Remember what the freshly written ``files`` (paths in the folder) of ``group`` were made from."""
-        stamps = tuple((name, *_stamp(f"{staged}/{name}")) for name in sorted(files))
+        stamps = tuple((name, *file_stamp(f"{staged}/{name}")) for name in sorted(files))
         self.current[group] = Record(key, stamps, facts)
 
     def save(self) -> None:
@@ -112,12 +108,3 @@ def _make_folder(path: str) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(path, exist_ok=True)
-
-
-def _stamp(path: str) -> tuple[int, int, int]:
-    """(inode, size, mtime in ns) of a file; all -1 when it is not there."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return (-1, -1, -1)
-    return (status.st_ino, status.st_size, status.st_mtime_ns)

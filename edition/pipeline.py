@@ -390,8 +390,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     try:
         progress.stage(f"writing {len(converted)} TEI files")
         tei_files, shas = _write_tei(tei_stage, result, written, options.sources)
-        # Written: ten thousand documents' bytes need not stay in memory through the render.
-        converted = result.converted = [replace(doc, tei=b"") for doc in converted]
+        # Written: ten thousand documents' bytes need not stay in memory through the render
+        # (those from the cache, or stored meanwhile, hold none already).
+        converted = result.converted = [replace(doc, tei=b"") if doc.tei else doc for doc in converted]
         registered = _write_personography(tei_stage, config, registers, written)
         register = registered[0] if registered else None
         titles = dict(zip(tei_files, [doc.title for doc in converted], strict=False))  # imported last

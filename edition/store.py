@@ -71,7 +71,7 @@ def read_kept(path: Path, read: Callable[[], T]) -> T:
     memory, what it gave before, as long as the file is the same (inode, size, mtime)."""
     if not _keeping:
         return read()
-    name, stamp = os.path.realpath(path), _stamp(path)
+    name, stamp = os.path.realpath(path), file_stamp(path)
     kept = _files.get(name)
     if kept is not None and kept[0] == stamp:
         return kept[1]  # type: ignore[no-any-return]
@@ -83,10 +83,12 @@ def read_kept(path: Path, read: Callable[[], T]) -> T:
 def keep_written(path: Path, value: object) -> None:
     """Note ``value`` as what the file at ``path``, just written by this process, reads as."""
     if _keeping:
-        _files[os.path.realpath(path)] = (_stamp(path), value)
+        _files[os.path.realpath(path)] = (file_stamp(path), value)
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
+def file_stamp(path: str | Path) -> tuple[int, int, int]:
+    """(inode, size, mtime in ns) of a file: changed when it is replaced or edited; all -1
+    when it is not there."""
     try:
         status = os.stat(path)
     except OSError:

@@ -372,7 +372,9 @@ def test_a_text_changed_in_place_is_read_and_converted_again(
 def test_a_text_written_just_before_a_build_is_read_again_by_the_next(
     sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build(sources, tmp_path / "out")  # the fixture's texts were written a moment ago
+    monkeypatch.setattr(edition.pipeline, "RACY_SECONDS", 3600)  # "just before": within the hour
+    age_texts(sources, seconds=60)
+    build(sources, tmp_path / "out")
     read = texts_read(monkeypatch, sources)
     build(sources, tmp_path / "out")
     assert sorted(read) == sorted(p.name for p in (sources / "texts").iterdir())
