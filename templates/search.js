@@ -147,7 +147,10 @@
     form.elements.document.value = params.get("document") || "";
   }
 
+  var runs = 0;  // a search finished after a newer one started shows nothing
+
   function run() {
+    var mine = ++runs;
     var q = form.elements.q.value.trim();
     var filters = {};
     if (form.elements.person.value) { filters.person = form.elements.person.value; }
@@ -159,11 +162,13 @@
       return Promise.resolve();
     }
     say("Searching\u2026");
+    box.setAttribute("data-state", "searching");  // not "done" from the search before
     return load().then(function (pagefind) {
       return pagefind.search(q || null, { filters: filters });
     }).then(function (search) {
       var shown = search.results.slice(0, MAX_RESULTS);
       return Promise.all(shown.map(function (r) { return r.data(); })).then(function (all) {
+        if (mine !== runs) { return; }
         all.forEach(function (data) { list.appendChild(show(data)); });
         var n = search.results.length;
         say(n === 0 ? "No document matches." :
@@ -172,6 +177,7 @@
         box.setAttribute("data-state", "done");
       });
     }).catch(function (problem) {
+      if (mine !== runs) { return; }
       say("Search failed: " + problem);
       box.setAttribute("data-state", "failed");
     });
