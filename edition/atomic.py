@@ -6,9 +6,14 @@ elsewhere two renames leave a moment with no target, which `recover` repairs
 after a crash (the previous output is kept under a ``.previous`` name until the
 new one is in place).
 
-A process that builds again (``edition serve``) may leave the previous output's
-deletion to a thread (`delete_in_background`): half a second of every 10,000-document
-rebuild. The next staging waits for it, so deletions never overlap a build.
+The previous output need not be deleted at all: kept as the target's *spare*
+(`keep_as_spare`), the next build moves what it still holds unchanged into its
+staging folder (`edition.linkmemo`) — one rename for a folder of files, where
+linking them from the published output took a link each, and deleting the old
+output an unlink each. What the spare still holds after that is deleted. A process
+that builds again (``edition serve``) leaves that deletion to a thread
+(`delete_in_background`); the next staging waits for it, so deletions never overlap
+a build.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,26 +54,50 @@ def replace_dirs(pairs: Sequence[tuple[Path, Path]]) -> None:
     build killed in between the swaps is a matter of microseconds, not of deleting the
     previous output's thousands of files.
     """
-    delete_now(swap_dirs(pairs))
+    delete_now([old for old, _ in swap_dirs(pairs)])
 
 
-def swap_dirs(pairs: Sequence[tuple[Path, Path]]) -> list[Path]:
+def swap_dirs(pairs: Sequence[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
     """Put each staged folder at its target; return the folders now holding the previous
-    output, for the caller to delete (`delete_in_background`); left alone, the next
-    staging deletes them."""
+    output, each with its target, for the caller to keep (`keep_as_spare`) or delete
+    (`delete_in_background`); left alone, the next staging deletes them."""
     old = []
     for staged, target in pairs:
         recover(target)
         if not target.exists():
             os.rename(staged, target)
         elif _exchange(staged, target):
-            old.append(staged)  # now holds the previous output
+            old.append((staged, target))  # now holds the previous output
         else:
             previous = target.with_name(f".{target.name}.previous")
             os.rename(target, previous)
             os.rename(staged, target)
-            old.append(previous)
+            old.append((previous, target))
     return old
+
+
+def spare_dir(target: Path) -> Path:
+    """Where the output published before ``target``'s is kept (`keep_as_spare`)."""
+    return target.with_name(f".{target.name}.spare")
+
+
+def keep_as_spare(pairs: Sequence[tuple[Path, Path]]) -> list[Path]:
+    """Make each ``old`` folder (an output `swap_dirs` swapped out) the spare of its
+    ``target``; return the spares they replace, for the caller to delete.
+
+    Renames only: a build killed in between leaves a folder the next staging deletes
+    (`remove_stale`), and at worst a build without a spare, which links instead.
+    """
+    spent = []
+    for old, target in pairs:
+        spare = spare_dir(target)
+        if spare.exists():
+            # A staging name, so that a build killed before its deletion leaves it to the next.
+            stale = target.with_name(f".{target.name}.new-spent-{os.getpid()}-{time.monotonic_ns()}")
+            os.rename(spare, stale)
+            spent.append(stale)
+        os.rename(old, spare)
+    return spent
 
 
 def delete_in_background(folders: Sequence[Path]) -> None:

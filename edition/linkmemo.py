@@ -1,13 +1,18 @@
-"""Reuse output files of the previous build by hard link where they would come out the same.
+"""Reuse output files of the previous builds where they would come out the same.
 
 A build writes its output into a fresh folder and swaps it in (`edition.atomic`).
 Most of it is what the published folder holds already: a group of files (a
 document's TEI file; a document's folder on the site) depends on a few inputs,
 which a key hashes. When the key is the one the previous build recorded for the
-group, and the published files are still the ones it wrote (same inode, size and
-modification time), they are hard-linked into the new folder instead of written
-again: the published folder is never touched, so a killed build still leaves it
-whole, and the new one costs a link per file.
+group, its files are taken over instead of written again:
+
+- from the spare output (`edition.atomic.keep_as_spare`, the one published before the
+  current one) when it holds the very files recorded — same inode, size and
+  modification time, as for a group unchanged in the last two builds: they are
+  moved into the new folder, a group's whole folder in one rename when it owns one;
+- else from the published folder, if it still holds them: hard-linked, a link per file.
+
+The published folder is never touched, so a killed build still leaves it whole.
 
 The records live in the user's cache folder, a store per output folder
 (`edition.store`): a build rewrites only the records that changed.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +39,7 @@ class Record:
     key: str
     files: tuple[FileStamp, ...]
     facts: object = None  # what else the owner keeps of the group (`edition.render.memo`)
+    folder: str = ""  # the folder the group owns, if any (its files are all the folder holds)
 
     @property
     def folders(self) -> list[str]:
@@ -43,8 +50,9 @@ class Record:
 class LinkMemo:
     """The previous build's records for the output folder published at ``published``."""
 
-    def __init__(self, file: Path, published: Path, salt: str) -> None:
+    def __init__(self, file: Path, published: Path, salt: str, spare: Path | None = None) -> None:
         self.published = published
+        self.spare = spare  # the output published before, if kept (`edition.atomic.keep_as_spare`)
         self.salt = salt  # what every group depends on: any change makes every group anew
         self.store = Store(file, salt)
         self.previous: dict[str, Record] = {
@@ -60,15 +68,45 @@ class LinkMemo:
         return digest.hexdigest()
 
     def reuse(self, group: str, key: str, staged: Path) -> Record | None:
-        """Link the published files of ``group`` into ``staged`` if they were made from ``key``."""
+        """Move or link the files of ``group`` into ``staged`` if they were made from ``key``."""
         record = self.previous.get(group)
         if record is None or record.key != key:
             return None
-        # Plain strings and a plain loop: ten thousand documents are sixty thousand files here.
-        published, into = str(self.published), str(staged)
-        for name, *stamp in record.files:
-            if file_stamp(f"{published}/{name}") != tuple(stamp):
-                return None  # edited or removed since: write it again
+        into = str(staged)
+        if not (self._move_from_spare(record, into) or self._link_published(record, into)):
+            return None  # edited or removed since: write it again
+        self.current[group] = record
+        return record
+
+    def _move_from_spare(self, record: Record, into: str) -> bool:
+        if self.spare is None or not _stamps_hold(str(self.spare), record):
+            return False
+        spare = str(self.spare)
+        if record.folder:
+            parents, moves = [record.folder.rpartition("/")[0]], [record.folder]
+        else:
+            parents, moves = record.folders, [name for name, *_ in record.files]
+        moved: list[str] = []
+        try:
+            for folder in parents:
+                if folder:
+                    _make_folder(f"{into}/{folder}")
+            for name in moves:
+                os.rename(f"{spare}/{name}", f"{into}/{name}")
+                moved.append(f"{into}/{name}")
+        except OSError:  # the spare changed meanwhile: link or write instead
+            for path in moved:
+                if os.path.isdir(path):
+                    shutil.rmtree(path)
+                else:
+                    os.unlink(path)
+            return False
+        return True
+
+    def _link_published(self, record: Record, into: str) -> bool:
+        published = str(self.published)
+        if not _stamps_hold(published, record):
+            return False
         linked: list[str] = []
         try:
             for folder in record.folders:
@@ -79,15 +117,15 @@ class LinkMemo:
         except OSError:  # another file system, or links refused: write it again
             for path in linked:
                 os.unlink(path)
-            return None
-        self.current[group] = record
-        return record
+            return False
+        return True
 
     def record(self, group: str, key: str, staged: Path, files: Sequence[str],
-               facts: object = None) -> None:  # fmt: skip
-        """Remember what the freshly written ``files`` (paths in the folder) of ``group`` were made from."""
+               facts: object = None, folder: str = "") -> None:  # fmt: skip
+        """Remember what the freshly written ``files`` (paths in the folder) of ``group`` were
+        made from; ``folder``, if the group owns one: the files are all it holds."""
         stamps = tuple((name, *file_stamp(f"{staged}/{name}")) for name in sorted(files))
-        self.current[group] = Record(key, stamps, facts)
+        self.current[group] = Record(key, stamps, facts, folder)
 
     def save(self) -> None:
         """Write this build's records, once its output is published; a memo not written costs time only."""
@@ -98,6 +136,15 @@ class LinkMemo:
         )
         self.store.delete(group for group in self.previous if group not in self.current)
         self.store.close()
+
+
+def _stamps_hold(folder: str, record: Record) -> bool:
+    """Whether ``folder`` holds the very files ``record`` describes (plain strings and a plain
+    loop: ten thousand documents are sixty thousand files here)."""
+    for name, *stamp in record.files:  # noqa: SIM110 (a generator in all() costs more)
+        if file_stamp(f"{folder}/{name}") != tuple(stamp):
+            return False
+    return True
 
 
 def _make_folder(path: str) -> None:

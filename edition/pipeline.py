@@ -36,7 +36,14 @@ from edition.anchors import (
     read_lock,
     write_lock_text,
 )
-from edition.atomic import delete_in_background, delete_now, staging_dir, swap_dirs
+from edition.atomic import (
+    delete_in_background,
+    delete_now,
+    keep_as_spare,
+    spare_dir,
+    staging_dir,
+    swap_dirs,
+)
 from edition.cache import (
     ConvertCache,
     TextStamp,
@@ -432,8 +439,10 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             shutil.rmtree(site_stage, ignore_errors=True)
         raise
     progress.stage("publishing")
-    # Both swapped in back to back, the old folders deleted after (edition.atomic).
+    # Both swapped in back to back; the previous output then kept for the next build to
+    # take its unchanged files from, the one before deleted (edition.atomic).
     old = swap_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])
+    spent = keep_as_spare(old) if options.cache else [folder for folder, _ in old]
     for outputs in (written, pages):
         if outputs is not None:
             outputs.save()  # only now: it describes the output just published
@@ -445,7 +454,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         lines.update((doc.doc_id, doc.lock_lines) for doc in converted)
         keep_written(lock, (write_lock_text(lock, lines), []))
     # Last: a thread deleting beside the build's own last steps would slow them.
-    (delete_in_background if options.resident else delete_now)(old)
+    (delete_in_background if options.resident else delete_now)(spent)
     result.diagnostics = list(report)
     return result
 
@@ -466,13 +475,14 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
     site = (options.out / "site").resolve()
     name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
     _forget(cache_dir() / "pages" / name)
-    return PageMemo(cache_dir() / "pages" / f"{name}.sqlite", site, digest.hexdigest())
+    return PageMemo(cache_dir() / "pages" / f"{name}.sqlite", site, digest.hexdigest(), spare_dir(site))
 
 
 def _output_memo(folder: Path) -> LinkMemo:
     """The records of the files published at ``folder`` (`edition.linkmemo`), by their SHA-256."""
     name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    return LinkMemo(cache_dir() / "outputs" / f"{name}.sqlite", folder.resolve(), "by content 1")
+    published = folder.resolve()
+    return LinkMemo(cache_dir() / "outputs" / f"{name}.sqlite", published, "by content 1", spare_dir(published))
 
 
 def _rule_memo(options: BuildOptions) -> RuleMemo:

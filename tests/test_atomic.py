@@ -86,7 +86,7 @@ def test_a_background_deletion_is_done_before_the_next_staging(tmp_path: Path) -
         deleted_by.append(threading.current_thread().name)
 
     with mock.patch("edition.atomic.shutil.rmtree", side_effect=slow_remove):
-        delete_in_background(swap_dirs([(fill(staging_dir(target), "new"), target)]))
+        delete_in_background([old for old, _ in swap_dirs([(fill(staging_dir(target), "new"), target)])])
         assert started.wait(5)
         assert (target / "index.html").read_text(encoding="utf-8") == "new"  # published already
         assert len(list(tmp_path.iterdir())) == 2  # the old output, not yet deleted
@@ -95,3 +95,18 @@ def test_a_background_deletion_is_done_before_the_next_staging(tmp_path: Path) -
         deleted_by.append("staged")
     assert deleted_by == ["delete previous output", "staged"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", fresh.name])
+
+
+def test_the_previous_output_is_kept_as_the_spare_and_the_one_before_given_up(tmp_path: Path) -> None:
+    from edition.atomic import keep_as_spare, spare_dir, swap_dirs
+
+    target = tmp_path / "site"
+    spent: list[Path] = []
+    for text in ("first", "second", "third"):
+        spent = keep_as_spare(swap_dirs([(fill(staging_dir(target), text), target)]))
+    assert (target / "index.html").read_text(encoding="utf-8") == "third"
+    assert (spare_dir(target) / "index.html").read_text(encoding="utf-8") == "second"
+    assert [(p / "index.html").read_text(encoding="utf-8") for p in spent] == ["first"]
+    # Not deleted (a killed build): the next staging deletes it, and keeps the spare.
+    staging_dir(target)
+    assert not spent[0].exists() and spare_dir(target).exists()

@@ -55,6 +55,9 @@ def count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return converted
 
 
+SPARED = [".site.spare", ".tei.spare", "site", "tei"]  # the output folder after a cached rebuild
+
+
 def inodes(site: Path) -> dict[str, int]:
     """Each file of a site by its path in the site, with its inode."""
     return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
@@ -100,13 +103,41 @@ def test_the_rebuilds_of_a_resident_process_equal_clean_builds(
         unchanged = resident()
         assert converted == [0]
         assert "d-letter/index.html" in linked(tmp_path / "out" / "site", before)
-        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["site", "tei"]
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == SPARED
         # (A build that keeps nothing in memory, as the clean ones, drops what the process kept.)
         assert unchanged == edited_again == build(sources, tmp_path / "clean", cache=False, validate=True)
         write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote.\n\nYours, Henderson.")
         assert edited == build(sources, tmp_path / "clean", cache=False, validate=True)
     finally:
         keep_in_memory(False)
+
+
+def test_an_unchanged_rebuild_moves_the_folders_of_the_output_before_back_in(
+    sources: Path, tmp_path: Path
+) -> None:
+    """The previous output is kept as a spare (`edition.atomic.keep_as_spare`): a document's
+    folder unchanged in two builds is renamed back into the site, not linked file by file."""
+    out = tmp_path / "out"
+    build(sources, out)
+    first = (out / "site" / "d-letter").stat().st_ino
+    tei = (out / "tei" / "letter.xml").stat().st_ino
+    build(sources, out)
+    assert (out / ".site.spare" / "d-letter").stat().st_ino == first  # the first build's output
+    assert build(sources, out) == build(sources, tmp_path / "clean", cache=False)
+    assert (out / "site" / "d-letter").stat().st_ino == first
+    assert (out / "tei" / "letter.xml").stat().st_ino == tei
+    assert sorted(p.name for p in out.iterdir()) == SPARED
+
+
+def test_a_spare_file_replaced_by_another_is_not_taken(sources: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(sources, out)
+    build(sources, out)
+    for spared in (out / ".site.spare" / "d-letter" / "index.html", out / ".tei.spare" / "letter.xml"):
+        size = spared.stat().st_size
+        spared.unlink()  # another file in its place, of the same size
+        spared.write_bytes(b"x" * size)
+    assert build(sources, out) == build(sources, tmp_path / "clean", cache=False)
 
 
 def test_parallel_equals_serial(sources: Path, tmp_path: Path) -> None:

@@ -233,7 +233,7 @@ def _write_documents(
             info = document.digest.info
             files = [f"{info.id}/{name}" for name in os.listdir(site_dir / info.id)]
             facts = DocumentFacts(document.sha, document.digest, outcome.unknown)
-            memo.record(f"document:{info.id}", keys[index], site_dir, files, facts)
+            memo.record(f"document:{info.id}", keys[index], site_dir, files, facts, folder=info.id)
     return [outcome for outcome in outcomes if outcome is not None]
 
 

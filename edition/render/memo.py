@@ -7,7 +7,7 @@ a document's folder on its TEI, the header facts of its two neighbours (the page
 links them by title) and the register entries of the persons it names; the title
 pages on every document's header facts; a person's page on the person and their
 mentions. `PageMemo.key` hashes them; the published files of an unchanged group
-are hard-linked into the new site (`edition.linkmemo`).
+are moved or linked into the new site (`edition.linkmemo`).
 
 The memo also keeps each document's `Digest` by the SHA-256 of its TEI, so
 corpus-wide pages are rebuilt from it without parsing unchanged files.
@@ -37,8 +37,8 @@ class DocumentFacts:
 class PageMemo(LinkMemo):
     """The previous build's records for the site published at ``published``."""
 
-    def __init__(self, file: Path, published: Path, salt: str) -> None:
-        super().__init__(file, published, f"{LAYOUT}\0{salt}")
+    def __init__(self, file: Path, published: Path, salt: str, spare: Path | None = None) -> None:
+        super().__init__(file, published, f"{LAYOUT}\0{salt}", spare)
         self.digests = {
             r.facts.tei_sha: r.facts.digest
             for r in self.previous.values()
