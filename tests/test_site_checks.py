@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from unittest import mock
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
@@ -37,7 +38,10 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         files = [FIXTURES / n for n in ("telegram.xml", "letter.xml", "untitled.xml")]
         render_site(files, EditionConfig(title="Fixtures", base_url="https://x.org/e/"), folder)
         return folder
-    build_edition(BuildOptions(ROOT / "sources", out, validate=False))
+    # A document to a page of mentions: the persons named twice get pages of them, checked too.
+    with mock.patch("edition.render.person_pages.MENTION_DOCUMENTS", 1):
+        build_edition(BuildOptions(ROOT / "sources", out, validate=False))
+    assert list((out / "site").glob("persons/*/mentions-2.html"))
     return out / "site"
 
 

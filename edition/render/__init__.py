@@ -34,7 +34,7 @@ from pathlib import Path
 
 from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic, warning
-from edition.render import pages
+from edition.render import pages, person_pages
 from edition.render.digest import Digest, Digests, ReadDocument, read_all
 from edition.render.documents import (
     DocumentOutcome,
@@ -114,7 +114,7 @@ def render_site(
     once = _once(memo, site_dir, digests.digests)
     once("index", pages.index_files(), (), [info.id for info in infos],
          lambda: pages.write_index(env, site_dir, config, infos))  # fmt: skip
-    pages.write_persons(env, site_dir, config, infos, personography, digests, once)
+    person_pages.write_persons(env, site_dir, config, infos, personography, digests, once)
 
     def write_principles() -> None:
         principles = gather([(info.title, digests.details(info.id).declared) for info in infos])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import importlib.resources
 import re
 import shutil
@@ -18,14 +17,10 @@ from markupsafe import Markup
 
 from edition.config import EditionConfig, Release, release_date
 from edition.render.citation import Citable, citation_html, json_ld, meta_tags
-from edition.render.digest import Digests
 from edition.render.html import RenderedText
 from edition.render.persons import (
-    Mention,
     Personography,
     PersonRecord,
-    count_by_document,
-    mentions_svg,
     person_href,
     sort_key,
 )
@@ -75,22 +70,6 @@ SORT_ORDERS = (
         lambda row: (not row.info.pages, _first_number(row.info.pages), row.number),
     ),
 )
-
-
-@dataclass(frozen=True)
-class MentionRow:
-    """A mention on a person's page: where it is, and the words around it."""
-
-    mention: Mention
-    href: str  # "../../d-003/index.html#p1"
-    label: str  # "¶ p1, p. 301"
-
-
-@dataclass(frozen=True)
-class MentionGroup:
-    info: DocumentInfo
-    href: str
-    mentions: tuple[MentionRow, ...]
 
 
 def template_dir() -> Path:
@@ -163,7 +142,7 @@ class Once(Protocol):
                  mentions_of: str = "") -> None: ...  # fmt: skip
 
 
-def _always(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
+def always(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
             write: Callable[[], None], mentions_of: str = "") -> None:  # fmt: skip
     write()
 
@@ -186,7 +165,7 @@ def write_index(
     date = release_date(config)
     for order in SORT_ORDERS:
         html = env.get_template("index.html").render(
-            _common(config, root="", lang=config.language, current="documents"),
+            page_context(config, root="", lang=config.language, current="documents"),
             page_title=(
                 f"Documents by {order.label.lower()} \N{EM DASH} {config.title}"
                 if order.key
@@ -197,12 +176,12 @@ def write_index(
             orders=[(o, sorted_href(o.key)) for o in SORT_ORDERS],
             current_order=order,
             citation=edition_citation(config, date),
-            **_about(config, f"documents-by-{order.key}.html" if order.key else "index.html",
+            **page_about(config, f"documents-by-{order.key}.html" if order.key else "index.html",
                      edition_description(config) if not order.key
                      else f"The documents of {config.title}, by {order.label.lower()}."),
         )
         name = f"documents-by-{order.key}.html" if order.key else "index.html"
-        _write(site_dir / name, html)
+        write_page(site_dir / name, html)
 
 
 def write_document(
@@ -225,7 +204,7 @@ def write_document(
     previous, following = neighbours
     url = citable.url
     html = env.get_template("document.html").render(
-        _common(config, root="../", lang=info.language or config.language, current=""),
+        page_context(config, root="../", lang=info.language or config.language, current=""),
         page_title=f"{info.title} \N{EM DASH} {config.title}",
         info=info,
         body=Markup(rendered.body),  # built with lxml, escaped by construction
@@ -241,9 +220,9 @@ def write_document(
         citation=citation_html(citable),
         meta_tags=meta_tags(citable),
         json_ld=json_ld(citable),
-        **_about(config, document_href(info.id), description or info.title, "article"),
+        **page_about(config, document_href(info.id), description or info.title, "article"),
     )
-    _write(folder / "index.html", html)
+    write_page(folder / "index.html", html)
 
 
 def _downloads(doc_id: str) -> list[tuple[str, str, str]]:
@@ -285,12 +264,12 @@ def write_releases(env: jinja2.Environment, site_dir: Path, config: EditionConfi
     folder = site_dir / "releases"
     folder.mkdir(parents=True, exist_ok=True)
     html = env.get_template("releases.html").render(
-        _common(config, root="../", lang=config.language, current="releases"),
+        page_context(config, root="../", lang=config.language, current="releases"),
         page_title=f"Releases \N{EM DASH} {config.title}",
         releases=[(r, r.date if ISO_DATE.match(r.date) else "") for r in releases],
-        **_about(config, "releases/index.html", f"The releases of {config.title}."),
+        **page_about(config, "releases/index.html", f"The releases of {config.title}."),
     )
-    _write(folder / "index.html", html)
+    write_page(folder / "index.html", html)
 
 
 def write_redirect(
@@ -310,98 +289,14 @@ def write_redirect(
     folder.mkdir(parents=True, exist_ok=True)
     target = f"../{document_href(new)}" if new else "../index.html"
     html = env.get_template("redirect.html").render(
-        _common(config, root="../", lang=config.language, current=""),
+        page_context(config, root="../", lang=config.language, current=""),
         page_title=f"Moved \N{EM DASH} {config.title}",
         target=target,
         canonical=permalink(config, document_href(new) if new else "index.html"),
         renamed=bool(new),
         anchors=[(i, f"{target}#{quote(i)}" if new else target) for i in ids],
     )
-    _write(folder / "index.html", html)
-
-
-def write_persons(
-    env: jinja2.Environment,
-    site_dir: Path,
-    config: EditionConfig,
-    documents: Sequence[DocumentInfo],
-    personography: Personography,
-    digests: Digests,
-    once: Once = _always,
-) -> None:
-    """``persons/index.html`` and ``persons/<id>/index.html`` for each person of the register.
-
-    ``once`` decides whether a person's page is written (`edition.render.memo`); only a
-    page written unpacks the mentions it shows.
-    """
-    folder = site_dir / "persons"
-    folder.mkdir(parents=True, exist_ok=True)
-    people = sorted(personography.persons.values(), key=sort_key)
-    by_id = {info.id: info for info in documents}
-    titles = [(info.id, info.title) for info in documents]
-    rows = []
-    for person in people:
-        shown = digests.naming(person.id)
-        rows.append((person, f"{quote(person.id)}/index.html", digests.mention_count(person.id), len(shown)))
-        write = functools.partial(_write_person, env, folder, config, person, digests, by_id, titles)
-        once(f"person:{person.id}", [f"persons/{person.id}/index.html"], (person,), shown, write,
-             mentions_of=person.id)  # fmt: skip
-    html = env.get_template("persons.html").render(
-        _common(config, root="../", lang=config.language, current="persons"),
-        page_title=f"Persons \N{EM DASH} {config.title}",
-        rows=rows,
-        **_about(config, "persons/index.html",
-                 f"The {len(rows)} persons named in {config.title}, with their mentions."),
-    )
-    _write(folder / "index.html", html)
-
-
-def _write_person(
-    env: jinja2.Environment,
-    folder: Path,
-    config: EditionConfig,
-    person: PersonRecord,
-    digests: Digests,
-    by_id: dict[str, DocumentInfo],
-    titles: list[tuple[str, str]],
-) -> None:
-    mentions = digests.mentions_of(person.id)
-    groups: list[MentionGroup] = []
-    by_document: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        by_document.setdefault(mention.doc_id, []).append(mention)
-    for doc_id, _ in titles:
-        found = by_document.get(doc_id)
-        if not found:
-            continue
-        page = "../../" + document_href(doc_id)
-        rows = tuple(
-            MentionRow(m, page + (f"#{quote(m.anchor)}" if m.anchor else ""), _where(m))
-            for m in found
-        )
-        groups.append(MentionGroup(by_id[doc_id], page, rows))
-    chart = mentions_svg(person, count_by_document(mentions, titles))
-    html = env.get_template("person.html").render(
-        _common(config, root="../../", lang=config.language, current="persons"),
-        page_title=f"{person.name} \N{EM DASH} {config.title}",
-        person=person,
-        groups=groups,
-        count=len(mentions),
-        chart=Markup(chart),  # every text in it escaped by mentions_svg
-        **_about(config, f"persons/{quote(person.id)}/index.html", _person_description(
-            person, len(mentions), config.title)),
-    )
-    target = folder / person.id
-    target.mkdir(parents=True, exist_ok=True)
-    _write(target / "index.html", html)
-
-
-def _where(mention: Mention) -> str:
-    parts = []
-    if mention.page:
-        parts.append(f"p. {mention.page}")
-    parts.append(f"\u00b6 {mention.anchor}" if mention.anchor else "the document")
-    return ", ".join(parts)
+    write_page(folder / "index.html", html)
 
 
 def write_principles(
@@ -414,15 +309,15 @@ def write_principles(
         for name, options in sorted(config.detectors.items())
     ]
     html = env.get_template("principles.html").render(
-        _common(config, root="../", lang=config.language, current="principles"),
+        page_context(config, root="../", lang=config.language, current="principles"),
         page_title=f"Editorial principles \N{EM DASH} {config.title}",
         principles=principles,
         detectors=detectors,
-        **_about(config, "principles/index.html",
+        **page_about(config, "principles/index.html",
                  f"The editorial principles of {config.title}: how its texts were transcribed, "
                  "encoded and corrected."),
     )
-    _write(folder / "index.html", html)
+    write_page(folder / "index.html", html)
 
 
 def write_assets(site_dir: Path) -> None:
@@ -434,7 +329,7 @@ def write_assets(site_dir: Path) -> None:
 
 def write_text(path: Path, text: str) -> None:
     """A plain-text download: UTF-8, LF line ends."""
-    _write(path, text)
+    write_page(path, text)
 
 
 def _first_number(pages: str) -> int:
@@ -442,7 +337,7 @@ def _first_number(pages: str) -> int:
     return int(found.group()) if found else 0
 
 
-def _common(config: EditionConfig, *, root: str, lang: str, current: str) -> dict[str, object]:
+def page_context(config: EditionConfig, *, root: str, lang: str, current: str) -> dict[str, object]:
     url = config.licence.url
     return {
         "edition": config,
@@ -469,7 +364,7 @@ def _common(config: EditionConfig, *, root: str, lang: str, current: str) -> dic
     }
 
 
-def _about(config: EditionConfig, path: str, description: str, kind: str = "website") -> dict[str, str]:
+def page_about(config: EditionConfig, path: str, description: str, kind: str = "website") -> dict[str, str]:
     """A page's canonical address (under ``base_url``; "" without one), description and OpenGraph type."""
     return {"canonical": permalink(config, path), "description": _clip(description), "og_type": kind}
 
@@ -497,13 +392,6 @@ def document_description(info: DocumentInfo, text: str) -> str:
     return _clip(f"{about}. {text}" if about else text)
 
 
-def _person_description(person: PersonRecord, count: int, title: str) -> str:
-    name = person.name + (f" ({person.dates})" if person.dates else "")
-    said = f": {person.description.rstrip('.')}" if person.description else ""
-    times = "once" if count == 1 else f"{count} times"
-    return f"{name}{said}. Named {times} in {title}."
-
-
 def write_search(
     env: jinja2.Environment,
     site_dir: Path,
@@ -519,14 +407,14 @@ def write_search(
     folder.mkdir(parents=True, exist_ok=True)
     people = sorted(personography.persons.values(), key=sort_key)
     html = env.get_template("search.html").render(
-        _common(config, root="../", lang=config.language, current="search"),
+        page_context(config, root="../", lang=config.language, current="search"),
         page_title=f"Search \N{EM DASH} {config.title}",
         bundles=bundles,
         persons=[(p.id, p.name) for p in people if p.id in named],
         documents=[(info.id, info.title) for info in documents],
-        **_about(config, "search/index.html", f"Search the documents of {config.title}."),
+        **page_about(config, "search/index.html", f"Search the documents of {config.title}."),
     )
-    _write(folder / "index.html", html)
+    write_page(folder / "index.html", html)
 
 
 # Pages a search engine should list, besides the documents and persons: path from the root.
@@ -547,7 +435,7 @@ def write_discovery(
         robots.append(f"Sitemap: {base}sitemap.xml")
     else:
         robots.insert(0, "# No sitemap: edition.yaml sets no base_url, and a sitemap needs absolute URLs.")
-    _write(site_dir / "robots.txt", "\n".join(robots) + "\n")
+    write_page(site_dir / "robots.txt", "\n".join(robots) + "\n")
     if not base:
         return False
     paths = [*LISTED, *(document_href(d.id) for d in documents),
@@ -560,9 +448,9 @@ def write_discovery(
         address = xml_escape(permalink(config, path))
         lines.append(f"<url><loc>{address}</loc>{lastmod}</url>")
     lines.append("</urlset>")
-    _write(site_dir / "sitemap.xml", "\n".join(lines) + "\n")
+    write_page(site_dir / "sitemap.xml", "\n".join(lines) + "\n")
     return True
 
 
-def _write(path: Path, text: str) -> None:
+def write_page(path: Path, text: str) -> None:
     path.write_bytes(text.encode("utf-8"))
