@@ -354,6 +354,47 @@ def test_tei_bytes_gone_from_the_cache_during_a_build_stop_it_cleanly(
     assert published(tmp_path / "out") == before  # nothing half-written
 
 
+def page_memo_of(sources: Path, out: Path) -> Any:
+    from edition.diagnostics import Diagnostics
+    from edition.pipeline import configure
+
+    config, _ = configure(sources, Diagnostics())
+    return edition.pipeline.page_memo(BuildOptions(sources, out), config)
+
+
+def test_the_page_memo_keeps_the_digests_packed_parts_apart(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "out")
+    memo = page_memo_of(sources, tmp_path / "out")
+    assert len(memo.digests) == 3 and all(d.packed is None for d in memo.digests.values())
+    assert set(memo.packed(list(memo.digests))) == set(memo.digests)
+    assert memo.packed(list(memo.digests))[next(iter(memo.digests))].unpack().labels
+
+
+def test_a_page_memo_without_its_packed_parts_reads_the_tei_again(sources: Path, tmp_path: Path) -> None:
+    build(sources, tmp_path / "out")
+    memo = page_memo_of(sources, tmp_path / "out")
+    memo.packs.keep_only(set())  # lost: the digests are no use
+    memo.packs.close()
+    assert not page_memo_of(sources, tmp_path / "out").digests
+    write_letter(sources, "A Letter\n\nDear Sir, Yeshov wrote.")  # so that pages need the packed parts
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_packed_parts_gone_from_the_page_memo_during_a_build_stop_it_cleanly(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from edition.render.memo import PageMemo
+
+    build(sources, tmp_path / "out")
+    write_letter(sources, "A Letter\n\nDear Sir, Yeshov wrote.")
+    before = published(tmp_path / "out")
+    monkeypatch.setattr(PageMemo, "packed", lambda self, shas: {})
+    with pytest.raises(EditionError) as raised:
+        build(sources, tmp_path / "out")
+    assert {d.code for d in raised.value.diagnostics} == {"build.cache-changed"}
+    assert published(tmp_path / "out") == before  # nothing half-written
+
+
 def age_texts(sources: Path, seconds: float = 3600) -> None:
     """Date the texts an hour back: stamps that recent a change could hide in are not kept."""
     for path in (sources / "texts").iterdir():

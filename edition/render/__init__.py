@@ -47,6 +47,7 @@ from edition.render.memo import DocumentFacts, PageMemo
 from edition.render.persons import Personography, person_href
 from edition.render.principles import gather
 from edition.render.search import SearchPage, index_pages
+from edition.render.teiread import DocumentInfo
 
 __all__ = ["render_site"]
 
@@ -94,7 +95,7 @@ def render_site(
     if registers is None:
         registers = _registers_beside(tei_files)
     documents, register_roots = read_all([*tei_files, *registers], memo, jobs, shas)
-    digests = Digests([d.digest for d in documents])
+    digests = Digests(documents, memo)
     personography = Personography()
     for register in register_roots:
         personography.add_register(register, authoritative=True)
@@ -117,7 +118,9 @@ def render_site(
     person_pages.write_persons(env, site_dir, config, infos, personography, digests, once)
 
     def write_principles() -> None:
-        principles = gather([(info.title, digests.details(info.id).declared) for info in infos])
+        titles = {info.id: info.title for info in infos}
+        principles = gather([(titles[doc_id], packed.unpack().declared)
+                             for doc_id, packed in digests.packed(list(titles))])  # fmt: skip
         pages.write_principles(env, site_dir, config, principles)
 
     declared = _hash_all(d.digest.declared_key for d in documents)
@@ -153,8 +156,8 @@ def _add_documents_persons(
         if record is not None and isinstance(record.facts, dict):
             personography.persons = dict(record.facts)
             return
-    for doc_id in digests.digests:
-        personography.add_persons(digests.details(doc_id).persons, authoritative=False)
+    for _, packed in digests.packed(list(digests.digests)):
+        personography.add_persons(packed.unpack().persons, authoritative=False)
     if memo is not None:
         memo.record("document persons", key, site_dir, [], dict(personography.persons))
 
@@ -188,6 +191,7 @@ def _write_documents(
     described = {pid: repr(p) for pid, p in personography.persons.items()} if memo is not None else {}
     keys: list[str] = []
     outcomes: list[DocumentOutcome | None] = []
+    todo: list[tuple[int, tuple[DocumentInfo | None, DocumentInfo | None], tuple[str, ...] | None]] = []
     tasks: list[DocumentTask] = []
     for index, document in enumerate(documents):
         info = document.digest.info
@@ -213,18 +217,24 @@ def _write_documents(
                 keys.append(key)
                 advance()
                 continue
+        todo.append((index, neighbours, searched))
+        outcomes.append(None)
+        keys.append(key)
+    missing = [index for index, _, _ in todo]
+    # Read a few hundred at a time where the memo keeps them apart, not one query a document.
+    labels = {doc_id: dict(packed.unpack().labels)
+              for doc_id, packed in digests.packed([infos[i].id for i in missing])}  # fmt: skip
+    for index, neighbours, searched in todo:
+        document, info = documents[index], infos[index]
         context = RenderContext(
             persons={pid: person_links[pid] for pid in document.digest.refs if pid in person_links},
             person_labels={pid: person_words[pid] for pid in document.digest.refs if pid in person_words},
-            resp_labels=dict(digests.details(info.id).labels),
+            resp_labels=labels[info.id],
         )
         # In order of first mention, as the counts are.
         named = tuple(personography.persons[pid] for pid in document.digest.mention_counts
                       if pid in personography.persons)  # fmt: skip
         tasks.append(DocumentTask(document.path, info, neighbours, named, context, searched))
-        outcomes.append(None)
-        keys.append(key)
-    missing = [index for index, outcome in enumerate(outcomes) if outcome is None]
     rendered = render_documents(tasks, config, site_dir, jobs, advance)
     for index, outcome in zip(missing, rendered, strict=True):
         outcomes[index] = outcome

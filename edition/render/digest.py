@@ -7,10 +7,12 @@ and reuses the digest of a TEI file it has seen before (`edition.render.memo`).
 `read_all` reads every file, on all cores.
 
 What only some pages need — the mentions themselves, the register entries, the
-interventions — a digest keeps packed (`Details`), with hashes and counts beside
+interventions — a digest keeps packed (`Packed`), with hashes and counts beside
 it: a rebuild where one document changed unpacks that document's and the few a
 re-rendered person page shows. Unpacking all ten thousand took most of a second
-of every rebuild, and held them all in memory.
+of every rebuild, and held them all in memory. With a page memo, the packed part
+is not even kept in memory: the memo stores it apart (`PageMemo.packs`), and
+`Digests` reads it back for the pages that need it — half of what a digest weighs.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ import hashlib
 import os
 import pickle
 from collections import Counter
-from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Container, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from lxml import etree
 
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from edition.render.memo import PageMemo  # which keeps digests: imported for types only
 
 PARALLEL_FROM = 64  # fewer files than this are read faster than processes start
+PACKS_READ = 256  # packed parts read from the page memo at a time
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,31 @@ class Details:
     persons: tuple[PersonRecord, ...]  # its own standOff register entries
     labels: tuple[tuple[str, str], ...]  # "#auto" → who that is (`resp_labels`)
     declared: Declared  # its editorialDecl and interventions, for the principles page
+
+
+@dataclass(frozen=True)
+class Packed:
+    """The part of a digest only some pages read, pickled."""
+
+    details: bytes  # the `Details`
+    # Each person's mentions here (its persName[@ref], in order): a person's page unpacks
+    # only theirs from each document naming them.
+    mentions: Mapping[str, bytes]
+
+    def unpack(self) -> Details:
+        found = pickle.loads(self.details)
+        assert isinstance(found, Details)
+        return found
+
+    def mentions_of(self, person_id: str) -> tuple[Mention, ...]:
+        packed = self.mentions.get(person_id)
+        return pickle.loads(packed) if packed is not None else ()
+
+
+class PackStore(Protocol):
+    """Where the packed parts of digests are kept apart, by their TEI's SHA-256 (`PageMemo`)."""
+
+    def packed(self, shas: Sequence[str]) -> Mapping[str, Packed]: ...
 
 
 @dataclass(frozen=True)
@@ -67,19 +95,7 @@ class Digest:
     mention_counts: Mapping[str, int]  # person id → their mentions here, in order of the first
     persons_key: str  # hash of `Details.persons`
     declared_key: str  # hash of the title and `Details.declared`
-    packed: bytes  # the `Details`, pickled
-    # Each person's mentions here (its persName[@ref], in order), pickled: a person's page
-    # unpacks only theirs from each document naming them.
-    packed_mentions: Mapping[str, bytes]
-
-    def details(self) -> Details:
-        found = pickle.loads(self.packed)
-        assert isinstance(found, Details)
-        return found
-
-    def mentions_of(self, person_id: str) -> tuple[Mention, ...]:
-        packed = self.packed_mentions.get(person_id)
-        return pickle.loads(packed) if packed is not None else ()
+    packed: Packed | None  # None: kept apart (`PackStore`), read when asked for (`Digests`)
 
 
 def digest(info: DocumentInfo, root: etree._Element) -> Digest:
@@ -99,10 +115,10 @@ def digest(info: DocumentInfo, root: etree._Element) -> Digest:
         mention_counts={pid: len(found) for pid, found in grouped.items()},
         persons_key=_hash(repr(details.persons)),
         declared_key=_hash(repr((info.title, details.declared))),
-        packed=pickle.dumps(details, pickle.HIGHEST_PROTOCOL),
-        packed_mentions={
-            pid: pickle.dumps(tuple(found), pickle.HIGHEST_PROTOCOL) for pid, found in grouped.items()
-        },
+        packed=Packed(
+            details=pickle.dumps(details, pickle.HIGHEST_PROTOCOL),
+            mentions={pid: pickle.dumps(tuple(found), pickle.HIGHEST_PROTOCOL) for pid, found in grouped.items()},
+        ),
     )
 
 
@@ -111,19 +127,39 @@ class Digests:
 
     What is packed is unpacked for each use and not kept: a clean build unpacks each
     document's `Details` a few times (its page, the principles, the persons) and holds none.
+    A digest kept without its packed part has it read from ``packs``.
     """
 
-    def __init__(self, digests: Sequence[Digest]) -> None:
-        self.digests = {d.info.id: d for d in digests}
+    def __init__(self, documents: Sequence[ReadDocument], packs: PackStore | None = None) -> None:
+        self.digests = {d.digest.info.id: d.digest for d in documents}
+        self._shas = {d.digest.info.id: d.sha for d in documents}
+        self._paths = {d.digest.info.id: d.path for d in documents}
+        self._packs = packs
         self._naming: dict[str, list[str]] = {}  # person id → documents naming them, in order
         self._counts: Counter[str] = Counter()
-        for found in digests:
+        for found in self.digests.values():
             for pid, count in found.mention_counts.items():
                 self._naming.setdefault(pid, []).append(found.info.id)
                 self._counts[pid] += count
 
+    def packed(self, doc_ids: Sequence[str]) -> Iterator[tuple[str, Packed]]:
+        """The packed part of each document, in the order asked for; read a few hundred at a
+        time where the digests do not hold them."""
+        for start in range(0, len(doc_ids), PACKS_READ):
+            batch = doc_ids[start : start + PACKS_READ]
+            apart = [self._shas[d] for d in batch if self.digests[d].packed is None]
+            found = self._packs.packed(apart) if apart and self._packs is not None else {}
+            for doc_id in batch:
+                held = self.digests[doc_id].packed
+                packed = held if held is not None else found.get(self._shas[doc_id])
+                if packed is None:  # deleted by a build of the same output run meanwhile
+                    raise EditionError([error(str(self._paths[doc_id]), 0, 0, "the page memo changed "
+                                              "during the build (another build of this output?); "
+                                              "build again", "build.cache-changed")])  # fmt: skip
+                yield doc_id, packed
+
     def details(self, doc_id: str) -> Details:
-        return self.digests[doc_id].details()
+        return next(self.packed([doc_id]))[1].unpack()
 
     def named(self) -> set[str]:
         """Every person id some name points at."""
@@ -135,10 +171,6 @@ class Digests:
     def naming(self, person_id: str) -> list[str]:
         """The documents that name the person, in edition order."""
         return self._naming.get(person_id, [])
-
-    def mentions_of(self, person_id: str) -> list[Mention]:
-        """The person's mentions, in edition order (unpacked for each call: not kept)."""
-        return [m for doc_id in self.naming(person_id) for m in self.digests[doc_id].mentions_of(person_id)]
 
     def unknown(self, known: Container[str]) -> tuple[int, list[str], str]:
         """Mentions of persons not ``known``: how many, their sorted ids, the first document
@@ -197,6 +229,7 @@ def read_all(
     documents: list[ReadDocument] = []
     registers: list[etree._Element] = []
     first_with_id: dict[str, Path] = {}
+    fresh: list[int] = []  # documents whose packed part the memo is to keep apart
     for (path, sha), digested in zip(files, known, strict=True):
         if digested is None:
             found = next(read)
@@ -222,8 +255,25 @@ def read_all(
             continue
         first_with_id[doc_id] = path
         documents.append(ReadDocument(path, sha, digested))
+        if memo is not None and digested.packed is not None and sha:
+            fresh.append(len(documents) - 1)
+            if len(fresh) >= PACKS_READ:
+                _keep_apart(documents, fresh, memo)
+                fresh = []
+    if memo is not None:
+        _keep_apart(documents, fresh, memo)
     problems.raise_if_errors()
     return documents, registers
+
+
+def _keep_apart(documents: list[ReadDocument], fresh: Sequence[int], memo: PageMemo) -> None:
+    """Give the memo the packed parts of ``fresh`` documents; once stored, hold them no more
+    (a clean 10,000-document build held 50 MB of them)."""
+    packs = {documents[i].sha: documents[i].digest.packed for i in fresh}
+    if memo.keep_packs([(sha, packed) for sha, packed in packs.items() if packed is not None]):
+        for i in fresh:
+            document = documents[i]
+            documents[i] = replace(document, digest=replace(document.digest, packed=None))
 
 
 REGISTER, CORPUS = "register", "corpus"  # what `_read_one` says of a file that is not a document

@@ -10,19 +10,23 @@ mentions. `PageMemo.key` hashes them; the published files of an unchanged group
 are moved or linked into the new site (`edition.linkmemo`).
 
 The memo also keeps each document's `Digest` by the SHA-256 of its TEI, so
-corpus-wide pages are rebuilt from it without parsing unchanged files.
+corpus-wide pages are rebuilt from it without parsing unchanged files. A digest's
+packed part (`Packed`: the mentions, register entries, interventions) is kept in a
+store of its own, read only for the pages written: loading every record stays light.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from edition.linkmemo import LinkMemo
-from edition.render.digest import Digest
+from edition.render.digest import Digest, Packed
 from edition.render.html import UnknownElement
+from edition.store import Store
 
-LAYOUT = "pages 4"  # of the memo's records: a memo of another layout is empty
+LAYOUT = "pages 5"  # of the memo's records: a memo of another layout is empty
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,25 @@ class PageMemo(LinkMemo):
 
     def __init__(self, file: Path, published: Path, salt: str, spare: Path | None = None) -> None:
         super().__init__(file, published, f"{LAYOUT}\0{salt}", spare)
-        self.digests = {
+        self.packs = Store(file.with_name(f"{file.stem}.packs{file.suffix}"), self.salt)
+        digests = {
             r.facts.tei_sha: r.facts.digest
             for r in self.previous.values()
             if isinstance(r.facts, DocumentFacts)
         }
+        apart = self.packs.present(sha for sha, d in digests.items() if d.packed is None)
+        # A digest whose packed part is gone is no digest: its TEI is read again.
+        self.digests = {sha: d for sha, d in digests.items() if d.packed is not None or sha in apart}
+
+    def keep_packs(self, packs: Sequence[tuple[str, Packed]]) -> bool:
+        """Store the packed parts of digests by their TEI's SHA-256; False if they could not be."""
+        return self.packs.put_many(packs)
+
+    def packed(self, shas: Sequence[str]) -> Mapping[str, Packed]:
+        """The packed parts stored under ``shas`` (`edition.render.digest.PackStore`)."""
+        return self.packs.get_many(shas)
+
+    def save(self) -> None:
+        super().save()
+        self.packs.keep_only({r.facts.tei_sha for r in self.current.values() if isinstance(r.facts, DocumentFacts)})
+        self.packs.close()

@@ -137,8 +137,8 @@ def _write_person(
 ) -> None:
     groups: list[MentionGroup] = []
     mentions: list[Mention] = []
-    for doc_id in shown:
-        found = digests.digests[doc_id].mentions_of(person.id)
+    for doc_id, packed in digests.packed(shown):
+        found = packed.mentions_of(person.id)
         mentions.extend(found)
         href = "../../" + document_href(doc_id)
         rows = tuple(
