@@ -100,9 +100,10 @@ def file_stamp(path: str | Path) -> tuple[int, int, int]:
 class Store:
     """The table of one cache in ``file``; ``salt`` names what its values were made by."""
 
-    def __init__(self, file: Path, salt: str) -> None:
+    def __init__(self, file: Path, salt: str, kept: bool = True) -> None:
         self.file = file
         self.salt = salt
+        self.kept = kept  # whether a process that keeps values in memory keeps this file's
         self._db: sqlite3.Connection | None = None
         self._read_all = False  # whether the last reading of every row reached the end
         self._name = os.path.realpath(file)
@@ -206,7 +207,7 @@ class Store:
 
     def _mirror(self, token: str) -> Mirror:
         """This file's mirror as of ``token``: the one kept if the file is as it left it, else new."""
-        if not _keeping:
+        if not (_keeping and self.kept):
             return Mirror(self.salt, token)  # lives as long as the call that uses it
         mirror = _mirrors.get(self._name)
         if mirror is None or mirror.salt != self.salt or mirror.token != token:

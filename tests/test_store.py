@@ -80,6 +80,13 @@ def test_a_kept_store_is_read_again_without_unpickling(tmp_path: Path, kept: Non
     assert again.get_many(["a"])["a"] is first["a"]  # the same object: not read from the file
 
 
+def test_a_store_not_to_be_kept_is_read_from_its_file_each_time(tmp_path: Path, kept: None) -> None:
+    Store(tmp_path / "s.sqlite", "v1", kept=False).put_many([("a", [1])])
+    first = dict(Store(tmp_path / "s.sqlite", "v1", kept=False).items())
+    again = Store(tmp_path / "s.sqlite", "v1", kept=False).get_many(["a"])
+    assert again == first and again["a"] is not first["a"]
+
+
 def test_a_kept_store_sees_what_another_process_wrote(tmp_path: Path, kept: None) -> None:
     store = Store(tmp_path / "s.sqlite", "v1")
     store.put_many([("a", 1), ("b", 2)])

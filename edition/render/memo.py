@@ -43,7 +43,8 @@ class PageMemo(LinkMemo):
 
     def __init__(self, file: Path, published: Path, salt: str, spare: Path | None = None) -> None:
         super().__init__(file, published, f"{LAYOUT}\0{salt}", spare)
-        self.packs = Store(file.with_name(f"{file.stem}.packs{file.suffix}"), self.salt)
+        # Not kept in memory by `edition serve`: read only for the few pages a rebuild writes.
+        self.packs = Store(file.with_name(f"{file.stem}.packs{file.suffix}"), self.salt, kept=False)
         digests = {
             r.facts.tei_sha: r.facts.digest
             for r in self.previous.values()
