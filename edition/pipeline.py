@@ -603,13 +603,15 @@ def check_places(options: BuildOptions, inputs: Sequence[Path]) -> list[Diagnost
     home = options.sources.resolve()
     # Per folder, not per file (ten thousand lstat and resolve calls took half a second):
     # where the folder really is, and which of its entries are links.
-    folders: dict[Path, tuple[Path, set[str]]] = {}
+    folders: dict[Path, tuple[Path, bool, set[str]]] = {}
     for folder in dict.fromkeys(path.parent for path in inputs):
         with os.scandir(folder) as entries:
-            folders[folder] = (folder.resolve(), {e.name for e in entries if e.is_symlink()})
+            real_folder = folder.resolve()
+            links = {e.name for e in entries if e.is_symlink()}
+            folders[folder] = (real_folder, real_folder.is_relative_to(home), links)
     for path in inputs:
-        real_folder, links = folders[path.parent]
-        if path.name not in links and real_folder.is_relative_to(home):
+        real_folder, inside, links = folders[path.parent]
+        if inside and path.name not in links:
             continue
         real = path.resolve() if path.name in links else real_folder / path.name
         if not real.is_relative_to(home):
