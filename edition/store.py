@@ -37,6 +37,7 @@ UNREADABLE = (pickle.PickleError, EOFError, AttributeError, ImportError, TypeErr
 WAIT_SECONDS = 30.0  # for a build running beside this one to finish writing
 MIRRORS_KEPT = 6  # files mirrored at once: a build uses five stores
 ROWS_FETCHED = 512  # rows read from the file at a time when reading them all
+JOINED_UP_TO = 1000  # keys looked up through a table of them; more: every key is read
 
 
 @dataclass
@@ -139,6 +140,8 @@ class Store:
             mirror = self._mirror(_token(self._db))
             if mirror.complete:
                 return wanted & mirror.values.keys()
+            if len(wanted) > JOINED_UP_TO:  # every key read beats ten thousand put in a table
+                return wanted & {key for (key,) in self._db.execute("SELECT key FROM entries")}
             self._want(wanted)
             return {key for (key,) in self._db.execute("SELECT key FROM entries JOIN wanted USING (key)")}
         except sqlite3.Error:

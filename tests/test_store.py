@@ -27,6 +27,19 @@ def test_a_put_replaces_the_value_under_its_key(tmp_path: Path) -> None:
     assert dict(store.items()) == {"a": 2}
 
 
+@pytest.mark.parametrize("asked", [3, 3000], ids=["few", "many"])
+def test_present_says_which_keys_have_a_row_without_reading_them(tmp_path: Path, asked: int) -> None:
+    from edition import store as stores
+
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1), ("b", 2)])
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:  # unreadable, but a row all the same
+        db.execute("UPDATE entries SET value = x'00' WHERE key = 'b'")
+    wanted = ["a", "b", *(f"k{n}" for n in range(asked - 2))]
+    assert store.present(wanted) == {"a", "b"}
+    assert (asked > stores.JOINED_UP_TO) == (asked == 3000)  # both ways of asking are tried
+
+
 def test_another_salt_empties_the_store(tmp_path: Path) -> None:
     Store(tmp_path / "s.sqlite", "v1").put_many([("a", 1)])
     assert dict(Store(tmp_path / "s.sqlite", "v2").items()) == {}
