@@ -37,7 +37,10 @@ UNREADABLE = (pickle.PickleError, EOFError, AttributeError, ImportError, TypeErr
 WAIT_SECONDS = 30.0  # for a build running beside this one to finish writing
 MIRRORS_KEPT = 6  # files mirrored at once: a build uses five stores
 ROWS_FETCHED = 512  # rows read from the file at a time when reading them all
-JOINED_UP_TO = 1000  # keys looked up through a table of them; more: every key is read
+# The rows asked for, looked up by key. (A join of the two tables made SQLite read every
+# row of the store to find 50: 8 ms a query, 13 s of a clean 10,000-document build.)
+ASKED_FOR = "SELECT {} FROM entries WHERE key IN (SELECT key FROM wanted)"
+ASKED_UP_TO = 1000  # keys looked up through a table of them; more: every key is read
 
 
 @dataclass
@@ -140,10 +143,10 @@ class Store:
             mirror = self._mirror(_token(self._db))
             if mirror.complete:
                 return wanted & mirror.values.keys()
-            if len(wanted) > JOINED_UP_TO:  # every key read beats ten thousand put in a table
+            if len(wanted) > ASKED_UP_TO:  # every key read beats ten thousand put in a table
                 return wanted & {key for (key,) in self._db.execute("SELECT key FROM entries")}
             self._want(wanted)
-            return {key for (key,) in self._db.execute("SELECT key FROM entries JOIN wanted USING (key)")}
+            return {key for (key,) in self._db.execute(ASKED_FOR.format("key"))}
         except sqlite3.Error:
             return set()
 
@@ -197,7 +200,7 @@ class Store:
         (the last build's) are not even read from disk."""
         assert self._db is not None
         self._want(keys)
-        return self._db.execute("SELECT key, value FROM entries JOIN wanted USING (key)").fetchall()
+        return self._db.execute(ASKED_FOR.format("key, value")).fetchall()
 
     def _want(self, keys: Collection[str]) -> None:
         """Fill the temporary table of keys asked for."""

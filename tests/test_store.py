@@ -37,7 +37,19 @@ def test_present_says_which_keys_have_a_row_without_reading_them(tmp_path: Path,
         db.execute("UPDATE entries SET value = x'00' WHERE key = 'b'")
     wanted = ["a", "b", *(f"k{n}" for n in range(asked - 2))]
     assert store.present(wanted) == {"a", "b"}
-    assert (asked > stores.JOINED_UP_TO) == (asked == 3000)  # both ways of asking are tried
+    assert (asked > stores.ASKED_UP_TO) == (asked == 3000)  # both ways of asking are tried
+
+
+def test_rows_asked_for_are_looked_up_by_key_not_found_by_reading_every_row(tmp_path: Path) -> None:
+    from edition.store import ASKED_FOR
+
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many((f"k{n}", n) for n in range(500))
+    assert store.get_many(["k7", "k400", "x"]) == {"k7": 7, "k400": 400}
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+        plan = " ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + ASKED_FOR.format("key, value")))
+    assert "SEARCH entries" in plan and "SCAN entries" not in plan, plan
 
 
 def test_another_salt_empties_the_store(tmp_path: Path) -> None:
