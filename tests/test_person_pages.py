@@ -111,3 +111,15 @@ def test_a_new_mention_writes_the_first_page_for_its_count(many: Path, tmp_path:
     person = {name for name in before if name.startswith("persons/yezhov/")}
     rewritten = person - linked(site, before)
     assert "persons/yezhov/index.html" in rewritten and len(rewritten) == 2
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [(1, [1, 2, 3, 0, 112]), (6, [1, 0, 4, 5, 6, 7, 8, 0, 112]), (111, [1, 0, 109, 110, 111, 112])],
+)
+def test_the_pager_of_many_pages_links_the_ends_and_the_neighbours(number: int, shown: list[int]) -> None:
+    from edition.render.person_pages import MentionPage
+
+    page = MentionPage(number, 112, 1, 50, 5561)
+    assert [n for n, _ in page.links] == shown
+    assert dict(page.links)[112] == "mentions-112.html" and dict(page.links)[1] == "index.html"

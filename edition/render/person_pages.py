@@ -35,6 +35,7 @@ from edition.render.persons import (
 from edition.render.teiread import DocumentInfo
 
 MENTION_DOCUMENTS = 50  # documents to a page of mentions: a few hundred mentions, a chart of 50 bars
+PAGER_ALL = 9  # pages of mentions up to which the pager links every one
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,20 @@ class MentionPage:
 
     @property
     def links(self) -> list[tuple[int, str]]:
-        """Every page of the person's mentions: (number, file)."""
-        return [(n, mention_page_file(n)) for n in range(1, self.pages + 1)]
+        """The pager: (number, file) of the first and last page and of this one and its
+        neighbours — every page when there are few —, (0, "") where pages are left out
+        (a hundred links on each of a hundred pages were a fifth of their rendering)."""
+        if self.pages <= PAGER_ALL:
+            shown = list(range(1, self.pages + 1))
+        else:
+            near = range(max(self.number - 2, 1), min(self.number + 2, self.pages) + 1)
+            shown = sorted({1, *near, self.pages})
+        links: list[tuple[int, str]] = []
+        for number in shown:
+            if links and number > links[-1][0] + 1:
+                links.append((0, ""))
+            links.append((number, mention_page_file(number)))
+        return links
 
 
 def mention_page_file(number: int) -> str:
