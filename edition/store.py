@@ -196,8 +196,8 @@ class Store:
         self._read_all = True
 
     def _rows(self, keys: Collection[str]) -> list[tuple[str, bytes]]:
-        """The stored rows of ``keys``, joined with a table of them: the rows not asked for
-        (the last build's) are not even read from disk."""
+        """The stored rows of ``keys``, looked up by key from a table of them (`ASKED_FOR`):
+        the rows not asked for (the last build's) are not even read from disk."""
         assert self._db is not None
         self._want(keys)
         return self._db.execute(ASKED_FOR.format("key, value")).fetchall()

@@ -158,9 +158,6 @@ class Digests:
                                               "build again", "build.cache-changed")])  # fmt: skip
                 yield doc_id, packed
 
-    def details(self, doc_id: str) -> Details:
-        return next(self.packed([doc_id]))[1].unpack()
-
     def named(self) -> set[str]:
         """Every person id some name points at."""
         return set(self._naming)
