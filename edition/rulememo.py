@@ -3,9 +3,11 @@
 The rules (`edition.rules`) over one file depend on its bytes, the name it is
 shown by, and the ids of the files it points into (``persons.xml#yezhov``, or the
 register for a name's bare ``#id``). A `RuleMemo` entry keeps, by the file's
-SHA-256 and name: the file's own ids (which other files' checks need), the
-diagnostics, and a fingerprint of the ids of every file it pointed into (or that
-the file was absent). It is reused only while those fingerprints hold, so a new
+SHA-256 and name: a fingerprint of the file's own ids, the diagnostics, and a
+fingerprint of the ids of every file it pointed into (or that the file was absent).
+The ids themselves — which only the checks of files pointing into this one need —
+are kept in a store apart and read when asked for (`ids_of`): loaded with every
+entry, 10,000 documents' ids were 40 MB of every build. It is reused only while those fingerprints hold, so a new
 paragraph in one document re-checks that document and the files pointing at it,
 not the edition. One store per output folder, in the user's cache (`edition.store`).
 """
@@ -13,21 +15,21 @@ not the edition. One store per output folder, in the user's cache (`edition.stor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from edition.diagnostics import Diagnostic
 from edition.store import Store
 
-LAYOUT = "rules 2"  # of the memo's entries: a memo of another layout is empty
+LAYOUT = "rules 3"  # of the memo's entries: a memo of another layout is empty
 
 
 @dataclass(frozen=True)
 class Checked:
     """One file's rules as last checked."""
 
-    ids: frozenset[str]
+    ids_print: str  # `fingerprint` of the file's own ids (kept apart: `RuleMemo.ids_of`)
     diagnostics: tuple[Diagnostic, ...]
     targets: tuple[tuple[str, str], ...]  # (file name pointed into, `fingerprint` of its ids)
 
@@ -43,45 +45,48 @@ class RuleMemo:
     def __init__(self, file: Path, salt: str) -> None:
         # The salt is the code: new rules re-check everything.
         self.store = Store(file, f"{LAYOUT}\0{salt}")
+        # Read for the few files pointed into, not kept by a resident process either.
+        self.id_store = Store(file.with_name(f"{file.stem}.ids{file.suffix}"), f"{LAYOUT}\0{salt}", kept=False)
         self.previous: dict[tuple[str, str], Checked] = {}
         for key, entry in self.store.items():
             sha, _, display = key.partition("\0")
             if isinstance(entry, Checked):
                 self.previous[(sha, display)] = entry
         self.current: dict[tuple[str, str], Checked] = {}
-        # Fingerprints of the files' ids, each made once per build: ten thousand documents
-        # point into persons.xml, whose ids were sorted and hashed for each of them.
-        self._prints: dict[str, str] = {}
-        self._printed: Mapping[str, frozenset[str]] | None = None
+        self._ids: dict[tuple[str, str], frozenset[str]] = {}  # of the files checked this build
 
-    def _fingerprint(self, files: Mapping[str, frozenset[str]], name: str) -> str:
-        if files is not self._printed:
-            self._prints, self._printed = {}, files
-        if name not in self._prints:
-            self._prints[name] = fingerprint(files.get(name))
-        return self._prints[name]
+    def knows(self, sha: str, display: str) -> bool:
+        """Whether the file was checked before (parsed safely and well-formed then)."""
+        return (sha, display) in self.previous
 
-    def ids(self, sha: str, display: str) -> frozenset[str] | None:
-        """The ids of a file checked before, without parsing it; None when unknown."""
-        entry = self.previous.get((sha, display))
-        return entry.ids if entry is not None else None
+    def ids_print(self, sha: str, display: str) -> str:
+        """The `fingerprint` of the ids of a file checked before."""
+        return self.previous[(sha, display)].ids_print
+
+    def ids_of(self, sha: str, display: str) -> frozenset[str] | None:
+        """The ids of a file checked before, without parsing it; None when not stored."""
+        found = self.id_store.get_many([f"{sha}\0{display}"])
+        return next(iter(found.values()), None)
 
     def diagnostics(
-        self, sha: str, display: str, files: Mapping[str, frozenset[str]]
+        self, sha: str, display: str, prints: Callable[[str], str]
     ) -> tuple[Diagnostic, ...] | None:
-        """The file's diagnostics if nothing it pointed into changed; None: check it again."""
+        """The file's diagnostics if nothing it pointed into changed (``prints``: the
+        `fingerprint` of a file's ids by its name); None: check it again."""
         entry = self.previous.get((sha, display))
         if entry is None:
             return None
-        if any(self._fingerprint(files, name) != seen for name, seen in entry.targets):
+        if any(prints(name) != seen for name, seen in entry.targets):
             return None
         self.current[(sha, display)] = entry
         return entry.diagnostics
 
     def remember(self, sha: str, display: str, ids: frozenset[str], found: Collection[Diagnostic],
-                 targets: Collection[str], files: Mapping[str, frozenset[str]]) -> None:  # fmt: skip
-        prints = tuple((name, self._fingerprint(files, name)) for name in sorted(targets))
-        self.current[(sha, display)] = Checked(ids, tuple(found), prints)
+                 targets: Collection[str], prints: Callable[[str], str]) -> None:  # fmt: skip
+        self.current[(sha, display)] = Checked(
+            fingerprint(ids), tuple(found), tuple((name, prints(name)) for name in sorted(targets))
+        )
+        self._ids[(sha, display)] = ids
 
     def save(self) -> None:
         """Keep this run's entries (only), writing those that changed; unwritten, it costs time only."""
@@ -92,4 +97,7 @@ class RuleMemo:
         )
         self.store.delete(f"{sha}\0{display}" for sha, display in self.previous
                           if (sha, display) not in self.current)  # fmt: skip
+        self.id_store.put_many((f"{sha}\0{display}", ids) for (sha, display), ids in self._ids.items())
+        self.id_store.keep_only({f"{sha}\0{display}" for sha, display in self.current})
         self.store.close()
+        self.id_store.close()

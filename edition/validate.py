@@ -17,7 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from lxml import etree
 
 from edition import rules
 from edition.diagnostics import Diagnostic, Severity, error
-from edition.rulememo import RuleMemo
+from edition.rulememo import RuleMemo, fingerprint
 from edition.safexml import read_xml, safe_parser
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
 
@@ -168,16 +168,15 @@ class PendingChecks:
     ) -> None:
         """``shas``: the SHA-256 of files the caller has hashed already (it wrote them)."""
         self.paths, self.display, self.as_is, self.memo = paths, display, as_is, memo
-        self.ids: dict[Path, frozenset[str]] = {}
+        self.ids: dict[Path, frozenset[str] | None] = {}  # None: the memo knows them (`FileIds`)
         self.shas: dict[Path, str] = dict(shas or {})
         self.problems: list[Diagnostic] = []
         for path in paths:
             if memo is not None:
                 if path not in self.shas:
                     self.shas[path] = _sha(path)
-                known = memo.ids(self.shas[path], display(path))
-                if known is not None:  # parsed safely and well-formed when it was checked
-                    self.ids[path] = known
+                if memo.knows(self.shas[path], display(path)):  # parsed safely and well-formed then
+                    self.ids[path] = None
                     continue
             tree, found = parse_untrusted(path, display(path))
             self.problems.extend(found)
@@ -194,12 +193,12 @@ class PendingChecks:
         problems = list(self.problems)
         if self.validation is not None:
             problems.extend(self.validation.result())
-        files = {path.name: found for path, found in self.ids.items()}
+        files = FileIds(self.ids, self.shas, self.display, self.memo)
         context = rules.Context(files)
         memo = self.memo
         for path in self.ids:
             shown = self.display(path)
-            remembered = memo.diagnostics(self.shas[path], shown, files) if memo is not None else None
+            remembered = memo.diagnostics(self.shas[path], shown, files.fingerprint) if memo is not None else None
             if remembered is not None:
                 problems.extend(remembered)
                 continue
@@ -208,7 +207,8 @@ class PendingChecks:
             problems.extend(found)
             if memo is not None:
                 consulted = rules.consulted_files(tree.getroot(), context)
-                memo.remember(self.shas[path], shown, self.ids[path], found, consulted, files)
+                ids = rules.element_ids(tree.getroot())
+                memo.remember(self.shas[path], shown, ids, found, consulted, files.fingerprint)
         order = {self.display(path): index for index, path in enumerate(self.paths)}
         theirs = {self.display(path) for path in self.as_is}
         problems = [
@@ -222,6 +222,60 @@ class PendingChecks:
     def cancel(self) -> None:
         if self.validation is not None:
             self.validation.cancel()
+
+
+class FileIds(Mapping[str, frozenset[str]]):
+    """Each checked file's ids by its name, as the rules look them up (`rules.Context`).
+
+    The ids of a file parsed in this check are held; those of a file the memo knows
+    are read from it when a pointer asks for them — most files nobody points into.
+    `fingerprint` answers without reading: the memo keeps each file's fingerprint.
+    """
+
+    def __init__(self, ids: Mapping[Path, frozenset[str] | None], shas: Mapping[Path, str],
+                 display: Callable[[Path], str], memo: RuleMemo | None) -> None:  # fmt: skip
+        self._paths: dict[str, Path] = {}
+        self._held: dict[str, frozenset[str]] = {}
+        for path, found in ids.items():  # a name given twice: the last, as a dict of them would
+            self._paths[path.name] = path
+            if found is not None:
+                self._held[path.name] = found
+            else:
+                self._held.pop(path.name, None)
+        self._shas, self._display, self._memo = shas, display, memo
+        self._prints: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        if name not in self._held:
+            path = self._paths[name]
+            assert self._memo is not None  # a file without ids held is one the memo knows
+            found = self._memo.ids_of(self._shas[path], self._display(path))
+            if found is None:  # not stored after all: read from the file, checked well-formed before
+                tree, _ = parse_untrusted(path, self._display(path))
+                found = rules.element_ids(tree.getroot()) if tree is not None else frozenset()
+            self._held[name] = found
+        return self._held[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def fingerprint(self, name: str) -> str:
+        """`rulememo.fingerprint` of the file's ids, once per check; "" for a file not checked."""
+        if name not in self._prints:
+            path = self._paths.get(name)
+            if path is None:
+                self._prints[name] = fingerprint(None)
+            elif name in self._held or self._memo is None:
+                self._prints[name] = fingerprint(self[name])
+            else:
+                self._prints[name] = self._memo.ids_print(self._shas[path], self._display(path))
+        return self._prints[name]
 
 
 def report_json(files: Sequence[str], problems: Sequence[Diagnostic]) -> dict[str, object]:

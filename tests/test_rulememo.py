@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from edition.rulememo import RuleMemo
 from edition.validate import check_files
 
@@ -60,3 +62,42 @@ def test_a_memo_of_other_code_is_not_used(tmp_path: Path) -> None:
     check(paths, tmp_path / "memo")
     assert len(RuleMemo(tmp_path / "memo", "salt").previous) == 3
     assert RuleMemo(tmp_path / "memo", "other code").previous == {}
+
+
+def ids_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A list each later check appends to: the files whose ids it read from the memo."""
+    read: list[str] = []
+    original = RuleMemo.ids_of
+
+    def reading(memo: RuleMemo, sha: str, display: str) -> frozenset[str] | None:
+        read.append(Path(display).name)
+        return original(memo, sha, display)
+
+    monkeypatch.setattr(RuleMemo, "ids_of", reading)
+    return read
+
+
+def test_a_remembered_check_reads_the_ids_of_the_files_pointed_into_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = edition(tmp_path, '<person xml:id="yezhov"/>')
+    check(paths, tmp_path / "memo")
+    read = ids_read(monkeypatch)
+    check(paths, tmp_path / "memo")
+    assert read == []  # nothing changed: every file's fingerprint is in the memo
+    write(paths[1], TEI.format('<p><ref target="a.xml#p2">see</ref></p>'))  # b.xml, checked again
+    assert check(paths, tmp_path / "memo") == check(paths, None)
+    assert sorted(set(read)) == ["a.xml", "persons.xml"]
+
+
+def test_a_memo_whose_ids_are_lost_reads_them_from_the_files(tmp_path: Path) -> None:
+    paths = edition(tmp_path, '<person xml:id="yezhov"/>')
+    write(paths[0], TEI.format('<p xml:id="p2"><persName ref="persons.xml#yezhov">Y</persName></p>'))
+    check(paths, tmp_path / "memo")
+    memo = RuleMemo(tmp_path / "memo", "salt")
+    memo.id_store.keep_only(set())
+    memo.id_store.close()
+    write(paths[1], TEI.format('<p><ref target="a.xml#p2">see</ref></p>'))  # resolves: a.xml has p2
+    assert check(paths, tmp_path / "memo") == check(paths, None) == []
+    write(paths[1], TEI.format('<p><ref target="a.xml#nowhere">see</ref></p>'))
+    assert any("rules.ref.unresolved" in line for line in check(paths, tmp_path / "memo"))
