@@ -132,6 +132,16 @@ def display_paths(paths: Sequence[Path]) -> dict[Path, str]:
     return shown
 
 
+def display_names(folder: Path, names: Sequence[str]) -> list[str]:
+    """`display_path` of each file ``names`` in ``folder``, without a `Path` for each."""
+    if not names:
+        return []
+    probe = display_path(folder / names[0])
+    prefix = probe[: -len(names[0])] if probe.endswith(names[0]) else None
+    special = os.path.basename(os.getcwd())  # a file named like the working folder: said whole
+    return [display_path(folder / name) if prefix is None or name == special else prefix + name for name in names]
+
+
 @functools.lru_cache(maxsize=64)
 def _resolved_relative(path: str, cwd: str) -> str:
     try:
@@ -412,8 +422,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if options.validate:
             # Started now, finished after the render: Jing checks in a process of its own
             # while the site is written.
-            published_as = display_paths([tei_target / path.name for path in checked])
-            shown = {path: published_as[tei_target / path.name] for path in checked}
+            shown = dict(zip(checked, display_names(tei_target, [path.name for path in checked]), strict=True))
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
             checking = PendingChecks(checked, lambda p: shown[p], schema=True, as_is=theirs,
                                      memo=memo, shas=shas)  # fmt: skip

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.pipeline import display_path, display_paths
+from edition.pipeline import display_names, display_path, display_paths
 
 
 @pytest.mark.parametrize(
@@ -27,4 +27,5 @@ def test_many_paths_are_said_as_each_alone(
     # The working folder's own name among them: said whole when it is outside.
     paths = [Path(folder) / name for name in ("a.txt", "b.txt", "work")]
     assert display_paths(paths) == {path: display_path(path) for path in paths}
+    assert display_names(Path(folder), ["a.txt", "b.txt", "work"]) == [display_path(p) for p in paths]
     assert display_path(Path(folder) / "a.txt") == (str(Path(folder) / "a.txt") if folder else "a.txt")
