@@ -7,9 +7,10 @@ SHA-256 and name: a fingerprint of the file's own ids, the diagnostics, and a
 fingerprint of the ids of every file it pointed into (or that the file was absent).
 The ids themselves — which only the checks of files pointing into this one need —
 are kept in a store apart and read when asked for (`ids_of`): loaded with every
-entry, 10,000 documents' ids were 40 MB of every build. It is reused only while those fingerprints hold, so a new
-paragraph in one document re-checks that document and the files pointing at it,
-not the edition. One store per output folder, in the user's cache (`edition.store`).
+entry, 10,000 documents' ids were 40 MB of every build. An entry is reused only
+while those fingerprints hold, so a new paragraph in one document re-checks that
+document and the files pointing at it, not the edition. One store per output
+folder, in the user's cache (`edition.store`).
 """
 
 from __future__ import annotations
