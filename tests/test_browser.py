@@ -299,6 +299,38 @@ def test_axe_finds_no_serious_or_critical_violation_in_the_sample_edition(
         assert not bad, (address, bad)
 
 
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample edition with one document to a page of mentions: persons named twice get two."""
+    from unittest import mock
+
+    from edition.pipeline import BuildOptions, build_edition
+
+    out = tmp_path_factory.mktemp("paged")
+    with mock.patch("edition.render.person_pages.MENTION_DOCUMENTS", 1):
+        build_edition(BuildOptions(Path(__file__).parents[1] / "sources", out, validate=False, cache=False))
+    return out / "site"
+
+
+def test_pages_of_mentions_pass_axe_and_the_pager_leads_from_one_to_the_next(
+    paged_site: Path, page: Any
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    first = sorted(paged_site.glob("persons/*/mentions-2.html"))[0].parent / "index.html"
+    page.goto(first.as_uri())
+    page.click("nav.pager >> nth=0 >> text=2")
+    page.wait_for_load_state()
+    assert page.url.endswith("/mentions-2.html")
+    assert page.locator("nav.pager a[aria-current=page]").first.inner_text() == "2"
+    assert page.locator("li.mention").count() > 0
+    for address in (first.as_uri(), page.url):
+        page.goto(address)
+        violations = Axe().run(page).response["violations"]
+        bad = [(v["id"], v["impact"]) for v in violations if v["impact"] in {"serious", "critical"}]
+        assert not bad, (address, bad)
+
+
 # --- screenshots, to look at ---
 
 
