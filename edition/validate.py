@@ -207,7 +207,8 @@ class PendingChecks:
             problems.extend(found)
             if memo is not None:
                 consulted = rules.consulted_files(tree.getroot(), context)
-                ids = rules.element_ids(tree.getroot())
+                held = self.ids[path]  # parsed above; else a file the memo knew, checked again
+                ids = held if held is not None else rules.element_ids(tree.getroot())
                 memo.remember(self.shas[path], shown, ids, found, consulted, files.fingerprint)
         order = {self.display(path): index for index, path in enumerate(self.paths)}
         theirs = {self.display(path) for path in self.as_is}

@@ -123,7 +123,7 @@ def write_persons(
         for number, shown in enumerate(chunks or [[]], start=1):
             first = (number - 1) * MENTION_DOCUMENTS + 1
             page = MentionPage(number, max(len(chunks), 1), first, first + len(shown) - 1, len(naming))
-            write = functools.partial(_write_person, env, folder, config, person, digests, by_id, page, shown)
+            write = functools.partial(_write_person, env, folder, config, person, count, digests, by_id, page, shown)
             group = f"person:{person.id}" + (f":{number}" if number > 1 else "")
             # The first page shows the person's count: it is written again when that changes.
             inputs = (person, page, count) if number == 1 else (person, page)
@@ -143,6 +143,7 @@ def _write_person(
     folder: Path,
     config: EditionConfig,
     person: PersonRecord,
+    count: int,  # their mentions in the whole edition
     digests: Digests,
     by_id: dict[str, DocumentInfo],
     page: MentionPage,
@@ -159,7 +160,6 @@ def _write_person(
         )
         groups.append(MentionGroup(by_id[doc_id], href, rows))
     chart = mentions_svg(person, count_by_document(mentions, [(d, by_id[d].title) for d in shown]))
-    count = digests.mention_count(person.id)
     title = person.name if page.number == 1 else f"{person.name}, mentions {page.number} of {page.pages}"
     html = env.get_template("person.html").render(
         page_context(config, root="../../", lang=config.language, current="persons"),
