@@ -30,6 +30,7 @@ from edition.encode import TEI_NS, Encoder
 from edition.header import HeaderFacts, build_header, tei_document
 from edition.ids import assign_ids, document_id, xml_ids
 from edition.personography import mentioned, stand_off
+from edition.pickling import ByFields
 from edition.reading import diplomatic_text, first_difference, plain_text
 from edition.resolve import resolve
 from edition.serialize import serialize
@@ -37,7 +38,7 @@ from edition.source import Source
 
 
 @dataclass(frozen=True)
-class Converted:
+class Converted(ByFields):
     """A converted document: its id, its TEI as bytes, and what conversion reported."""
 
     name: str  # the text's file stem

@@ -13,6 +13,8 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from edition.pickling import ByFields
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -20,7 +22,7 @@ class Severity(enum.Enum):
 
 
 @dataclass(frozen=True, order=True)
-class Diagnostic:
+class Diagnostic(ByFields):
     """One problem, located as precisely as the finder could locate it.
 
     ``line`` and ``col`` are 1-based; ``0`` means unknown.

@@ -24,6 +24,7 @@ from edition.config import EditionConfig
 from edition.convert import Converted, convert_document
 from edition.detectors import Registered, Registers, default_detectors
 from edition.diagnostics import Diagnostic, EditionError
+from edition.pickling import ByFields
 from edition.source import decode_source
 
 T = TypeVar("T")
@@ -53,7 +54,7 @@ class Job:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Outcome(ByFields):
     converted: Converted | None
     diagnostics: tuple[Diagnostic, ...]  # reading problems; conversion's own are in converted
 

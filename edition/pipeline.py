@@ -515,8 +515,9 @@ def _write_tei(
     unread: list[Converted] = []
     for doc in result.converted:
         name = f"{doc.name}.xml"
-        written.append(folder / name)
-        shas[folder / name] = doc.tei_sha
+        path = folder / name
+        written.append(path)
+        shas[path] = doc.tei_sha
         if memo is not None and memo.reuse(name, doc.tei_sha, folder) is not None:
             continue
         if doc.tei:

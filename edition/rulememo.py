@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edition.diagnostics import Diagnostic
+from edition.pickling import ByFields
 from edition.store import Store
 
 LAYOUT = "rules 3"  # of the memo's entries: a memo of another layout is empty
 
 
 @dataclass(frozen=True)
-class Checked:
+class Checked(ByFields):
     """One file's rules as last checked."""
 
     ids_print: str  # `fingerprint` of the file's own ids (kept apart: `RuleMemo.ids_of`)

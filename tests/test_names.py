@@ -89,3 +89,19 @@ def test_plausible_confusions_cost_less(garble: str, name: str, cost: float) -> 
 )
 def test_relative_forms_are_told_apart(word: str, surname: str, relative: bool) -> None:
     assert is_relative_form(word, surname) is relative
+
+
+# --- word frequencies ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "word",
+    ["Krüger", "señor", "Iguazú", "Cáceres", "état", "Łódź", "Curaçoa", "Piperiguarú",  # Latin letters
+     "Straße", "ﬁnance", "Cafe\u0301", "Dufferin’s", "Graves2", "Новгород"],  # wordfreq's own reading
+)
+def test_zipf_is_what_wordfreq_says(word: str) -> None:
+    """Accented words are looked up in the lexicon's list, not wordfreq's: the values agree,
+    and a word wordfreq would read otherwise (folded, a ligature, decomposed) goes to wordfreq."""
+    from wordfreq import zipf_frequency
+
+    from edition.names import zipf
+
+    assert zipf(word) == zipf_frequency(word.lower(), "en")

@@ -22,6 +22,7 @@ from edition.config import DocumentMeta
 from edition.corrections import Corrections
 from edition.diagnostics import Diagnostic
 from edition.persons import Personography
+from edition.pickling import ByFields
 from edition.source import Source
 
 
@@ -46,7 +47,7 @@ class DetectionContext:
 
 
 @dataclass(frozen=True)
-class ReviewItem:
+class ReviewItem(ByFields):
     """Something for the editor to decide: a machine-made link or emendation, or a candidate.
 
     ``kind`` names the list it belongs in (``person.link``, ``person.candidate``,

@@ -30,6 +30,7 @@ from lxml import etree
 
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error
 from edition.parallel import map_in_order
+from edition.pickling import ByFields
 from edition.render.html import name_refs
 from edition.render.persons import Mention, PersonRecord, by_person, find_mentions, read_persons
 from edition.render.principles import Declared, declared, resp_labels
@@ -85,7 +86,7 @@ class PackStore(Protocol):
 
 
 @dataclass(frozen=True)
-class Digest:
+class Digest(ByFields):
     info: DocumentInfo
     refs: tuple[str, ...]  # every person id a name of its body points at, in order, once
     # Hashes of what other pages take from this document, made once with the digest: the
@@ -207,13 +208,19 @@ def read_all(
     shas = shas or {}
     files: list[tuple[Path, str]] = []
     seen: set[tuple[int, int]] = set()  # (device, inode): one file by two names is read once
+    hashed: set[Path] = set()  # the caller's own files, each its own: no need to stat them
     for path in paths:
+        if path in shas:
+            if path not in hashed:
+                hashed.add(path)
+                files.append((path, shas[path]))
+            continue
         try:
             status = os.stat(path)
             if (status.st_dev, status.st_ino) in seen:
                 continue
             seen.add((status.st_dev, status.st_ino))
-            sha = shas.get(path) or hashlib.sha256(path.read_bytes()).hexdigest()
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
             sha = ""  # parse_tei reports it, located
         files.append((path, sha))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from edition.pickling import ByFields
 from edition.render.citation import paragraph_label
 from edition.render.teiread import TEI_NS, XML_ID, XML_LANG, reading_text, source_line
 
@@ -81,7 +82,7 @@ DIV_LEVELS = frozenset({"div", "div1", "div2", "div3", "div4", "div5", "div6", "
 
 
 @dataclass(frozen=True)
-class UnknownElement:
+class UnknownElement(ByFields):
     """A TEI element the renderer has no rule for: shown as its text, counted once."""
 
     name: str

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edition.linkmemo import LinkMemo
+from edition.pickling import ByFields
 from edition.render.digest import Digest, Packed
 from edition.render.html import UnknownElement
 from edition.store import Store
@@ -30,7 +31,7 @@ LAYOUT = "pages 5"  # of the memo's records: a memo of another layout is empty
 
 
 @dataclass(frozen=True)
-class DocumentFacts:
+class DocumentFacts(ByFields):
     """What a document's record keeps besides its files: its TEI's hash and digest, its warnings."""
 
     tei_sha: str

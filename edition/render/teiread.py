@@ -9,6 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from edition.diagnostics import EditionError, error
+from edition.pickling import ByFields
 from edition.safexml import read_xml, safe_parser
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -39,7 +40,7 @@ WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
-class DocumentInfo:
+class DocumentInfo(ByFields):
     """What the index page and a document page's head say about one document."""
 
     id: str
