@@ -94,7 +94,7 @@ class ConvertCache:
     def key(self, job: Job) -> str:
         text = job.sha or hashlib.sha256(job.data).hexdigest()
         digest = hashlib.sha256(self.salt)
-        digest.update(f"{job.name}\0{job.display}\0{text}\0".encode() + job.lock_lines.encode())
+        digest.update(f"{job.name}\0{job.display}\0{text}\0".encode() + job.lock_lines)
         return digest.hexdigest()
 
     def texts(self) -> dict[str, TextStamp]:

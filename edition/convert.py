@@ -46,7 +46,7 @@ class Converted(ByFields):
     tei: bytes
     diagnostics: tuple[Diagnostic, ...]
     review: tuple[ReviewItem, ...] = ()  # what the detectors ask the editor to decide
-    lock_lines: str = ""  # the document's lines of the anchors lock after this build (`lock_text`)
+    lock_lines: bytes = b""  # the document's lines of the anchors lock after this build (`lock_text`)
     unresolved: frozenset[str] = frozenset()  # ids it published before that its TEI lacks
     title: str = ""  # as its header gives it (`edition.corpus.document_title`)
     tei_sha: str = ""  # SHA-256 of ``tei``, kept when the bytes are let go (hex)

@@ -49,7 +49,7 @@ class Job:
     name: str
     display: str
     data: bytes
-    lock_lines: str = ""  # its lines of the anchors lock, as text (`edition.anchors.lock_text`)
+    lock_lines: bytes = b""  # its lines of the anchors lock, as UTF-8 (`edition.anchors.lock_text`)
     sha: str = ""  # SHA-256 of the text (hex), when known: ``data`` may then be left empty
 
 

@@ -333,7 +333,7 @@ RACY_SECONDS = 2
 
 
 def _job(
-    path: Path, display: str, lock_lines: str, known: TextStamp | None
+    path: Path, display: str, lock_lines: bytes, known: TextStamp | None
 ) -> tuple[Job, TextStamp | None]:
     """The text's job, without its bytes when its stamp is the one the last build ``known``
     (reading and hashing 10,000 texts took a fifth of a second); and its stamp to keep."""

@@ -109,7 +109,7 @@ def test_the_lock_written_is_the_lock_read_back(tmp_path: Path) -> None:
     _, lock = build(PARAGRAPHS, [])
     _, lock = build(PARAGRAPHS[:3], lock)  # retired ids, as aliases
     other = [replace(anchor, doc="d-a") for anchor in lock]
-    texts = {"d-t": lock_text(lock), "d-a": lock_text(other), "d-empty": ""}
+    texts = {"d-t": lock_text(lock), "d-a": lock_text(other), "d-empty": b""}
     written = write_lock_text(tmp_path / "anchors.lock", texts)
     read, problems = read_lock(tmp_path / "anchors.lock", "anchors.lock")
     assert problems == []
@@ -117,6 +117,19 @@ def test_the_lock_written_is_the_lock_read_back(tmp_path: Path) -> None:
     for doc in read:
         assert written.spans(doc) == read.spans(doc)
         assert written[doc] == read[doc]  # line numbers included
+
+
+def test_a_lock_reads_the_same_with_windows_line_ends_and_unusual_characters(tmp_path: Path) -> None:
+    # A block's text may hold a line separator (U+2028) or a curly quote: a line ends at "\n" alone.
+    lines = ["d-t\tp1\t3f2a9c\tDear\u2028Sir \u2019s", "d-t\tp2\t->\tp1", "d-u\tp1\t9e8d7c\tNext\x85line"]
+    path = tmp_path / "anchors.lock"
+    path.write_bytes(("# header\n" + "\n".join(lines) + "\n").encode())
+    read, problems = read_lock(path, "anchors.lock")
+    path.write_bytes(("# header\r\n" + "\r\n".join(lines) + "\r\n").encode())
+    windows, _ = read_lock(path, "anchors.lock")
+    assert problems == [] and read["d-t"] == windows["d-t"] and len(read["d-t"]) == 2
+    assert read["d-t"][0].sketch == "Dear\u2028Sir \u2019s" and read["d-u"][0].sketch == "Next\x85line"
+    assert [a.lock_line for a in read["d-t"] + read["d-u"]] == [2, 3, 4]
 
 
 def test_a_malformed_lock_line_is_a_located_error(tmp_path: Path) -> None:
