@@ -31,6 +31,10 @@ from edition.store import Store
 TEI = "tei:"  # the keys of TEI bytes: "tei:" and their SHA-256
 TEXTS = "texts"  # the key of the texts' stamps (`ConvertCache.texts`)
 TextStamp = tuple[int, int, int, str]
+# A stored conversion's lock lines when they are the lines its key was made from: the asker
+# holds them already (`edition.anchors.Lock`), and 10,000 copies read back were 24 MB.
+# Never a document's lines: those end with a line break.
+AS_ASKED = b"\0"
 # Libraries whose data shape the output: a new version may change a flag or a link.
 DATA_LIBRARIES = ("lxml", "wordfreq", "pyspellchecker")
 
@@ -58,12 +62,16 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def without_tei(outcome: Outcome) -> Outcome:
-    """The outcome with its conversion's TEI bytes let go (`stored_tei` has them)."""
+def without_tei(outcome: Outcome, asked: bytes | None = None) -> Outcome:
+    """The outcome with its conversion's TEI bytes let go (`stored_tei` has them), and its
+    lock lines too when they are ``asked``, the lines its key was made from (`AS_ASKED`)."""
     converted = outcome.converted
-    if converted is None or not converted.tei:
+    if converted is None:
         return outcome
-    return replace(outcome, converted=replace(converted, tei=b""))
+    lines = AS_ASKED if asked is not None and converted.lock_lines == asked else converted.lock_lines
+    if not converted.tei and lines is converted.lock_lines:
+        return outcome
+    return replace(outcome, converted=replace(converted, tei=b"", lock_lines=lines))
 
 
 def stored_tei(sources: Path, shas: Iterable[str]) -> dict[str, bytes]:
@@ -119,7 +127,8 @@ class ConvertCache:
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Outcome]:
         """The outcomes stored under ``keys`` whose TEI bytes are stored too; their
-        conversions' ``tei`` is empty (`stored_tei` reads it)."""
+        conversions' ``tei`` is empty (`stored_tei` reads it), their ``lock_lines``
+        `AS_ASKED` when the lines the key was made from."""
         found = {k: v for k, v in self.store.get_many(keys).items() if isinstance(v, Outcome)}
         shas = {v.converted.tei_sha for v in found.values() if v.converted is not None}
         kept = self.store.present(TEI + sha for sha in shas)
@@ -129,11 +138,12 @@ class ConvertCache:
             if outcome.converted is None or TEI + outcome.converted.tei_sha in kept
         }
 
-    def put_many(self, entries: Iterable[tuple[str, Outcome]]) -> bool:
-        """Store the outcomes, their TEI bytes apart; False when they could not be written."""
+    def put_many(self, entries: Iterable[tuple[str, Outcome, bytes]]) -> bool:
+        """Store the outcomes, each with the lock lines its key was made from, their TEI bytes
+        apart; False when they could not be written."""
         rows: dict[str, object] = {}
-        for key, outcome in entries:
-            rows[key] = without_tei(outcome)
+        for key, outcome, asked in entries:
+            rows[key] = without_tei(outcome, asked)
             if outcome.converted is not None and outcome.converted.tei:
                 rows[TEI + outcome.converted.tei_sha] = outcome.converted.tei
         return self.store.put_many(rows.items())

@@ -45,6 +45,7 @@ from edition.atomic import (
     swap_dirs,
 )
 from edition.cache import (
+    AS_ASKED,
     ConvertCache,
     TextStamp,
     cache_file,
@@ -281,7 +282,7 @@ def convert_all(
     else:
         mapped = convert_jobs([jobs[i] for i in todo], shared, workers)
     settled: set[str] = set()
-    fresh: list[tuple[str, Outcome]] = []
+    fresh: list[tuple[str, Outcome, bytes]] = []
     stored: list[int] = []  # the outcomes of ``fresh``: once stored, their TEI bytes are let go
     for index, outcome in zip(todo, mapped, strict=True):
         outcomes[index] = outcome
@@ -289,10 +290,10 @@ def convert_all(
         if cache:
             settled_key = cache.settled_key(jobs[index], outcome)
             settled.add(settled_key)
-            fresh.append((keys[index], outcome))
+            fresh.append((keys[index], outcome, jobs[index].lock_lines))
             stored.append(index)
-            if settled_key != keys[index]:
-                fresh.append((settled_key, outcome))
+            if settled_key != keys[index] and outcome.converted is not None:
+                fresh.append((settled_key, outcome, outcome.converted.lock_lines))
             if len(fresh) >= STORE_BATCH:
                 _store(cache, fresh, stored, outcomes)
                 fresh, stored = [], []
@@ -308,15 +309,16 @@ def convert_all(
         if done.converted is not None:
             report.extend(done.converted.diagnostics)
             doc = done.converted
-            if doc.lock_lines == job.lock_lines and doc.lock_lines is not job.lock_lines:
-                # The same lines as the lock's: held once, not twice (50 MB at 10,000 documents).
+            if doc.lock_lines == AS_ASKED or (
+                doc.lock_lines == job.lock_lines and doc.lock_lines is not job.lock_lines
+            ):  # the lock's own lines: held once, not twice (50 MB at 10,000 documents)
                 doc = replace(doc, lock_lines=job.lock_lines)
             converted.append(doc)
     return converted
 
 
 def _store(
-    cache: ConvertCache, fresh: list[tuple[str, Outcome]], stored: list[int], outcomes: list[Outcome | None]
+    cache: ConvertCache, fresh: list[tuple[str, Outcome, bytes]], stored: list[int], outcomes: list[Outcome | None]
 ) -> None:
     """Store fresh outcomes; once stored, hold them without their TEI bytes, which the TEI
     stage reads back as it writes (a clean 10,000-document build held 100 MB of them)."""

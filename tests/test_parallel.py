@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
-from edition.cache import ConvertCache, stored_tei
+from edition.cache import AS_ASKED, ConvertCache, stored_tei
 from edition.config import EditionConfig
 from edition.detectors import Registers
 from edition.parallel import (
@@ -68,12 +68,24 @@ def test_the_cache_returns_the_outcome_it_stored(tmp_path: Path) -> None:
     outcome = convert_job(job, SHARED)
     key = cache.key(job)
     assert cache.get_many([key]) == {}
-    cache.put_many([(key, outcome)])
+    cache.put_many([(key, outcome, job.lock_lines)])
     assert outcome.converted is not None
     light = replace(outcome, converted=replace(outcome.converted, tei=b""))  # bytes kept apart
     assert ConvertCache(tmp_path / "convert.sqlite", SHARED).get_many([key]) == {key: light}
     tei = {outcome.converted.tei_sha: outcome.converted.tei}
     assert stored_tei_in(tmp_path / "convert.sqlite", tei) == tei
+
+
+def test_lock_lines_the_key_was_made_from_are_not_stored_again(tmp_path: Path) -> None:
+    cache = ConvertCache(tmp_path / "convert.sqlite", SHARED)
+    first = seed_jobs(1)[0]
+    outcome = convert_job(first, SHARED)
+    assert outcome.converted is not None and outcome.converted.lock_lines.endswith(b"\n")
+    settled = replace(first, lock_lines=outcome.converted.lock_lines)  # the next build asks with them
+    cache.put_many([(cache.key(first), outcome, first.lock_lines), (cache.key(settled), outcome, settled.lock_lines)])
+    found = cache.get_many([cache.key(first), cache.key(settled)])
+    assert found[cache.key(first)].converted.lock_lines == outcome.converted.lock_lines  # type: ignore[union-attr]
+    assert found[cache.key(settled)].converted.lock_lines == AS_ASKED  # type: ignore[union-attr]
 
 
 def stored_tei_in(file: Path, shas: Iterable[str]) -> dict[str, bytes]:
@@ -85,7 +97,7 @@ def test_a_cached_outcome_whose_tei_bytes_are_gone_is_a_miss(tmp_path: Path) -> 
     cache = ConvertCache(tmp_path / "convert.sqlite", SHARED)
     job = seed_jobs(1)[0]
     outcome = convert_job(job, SHARED)
-    cache.put_many([(cache.key(job), outcome)])
+    cache.put_many([(cache.key(job), outcome, job.lock_lines)])
     cache.prune({cache.key(job)}, shas=())  # the outcome kept, its bytes not
     assert cache.get_many([cache.key(job)]) == {}
 
