@@ -37,7 +37,7 @@ from edition.serialize import serialize
 from edition.source import Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Converted(ByFields):
     """A converted document: its id, its TEI as bytes, and what conversion reported."""
 

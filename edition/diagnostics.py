@@ -21,7 +21,7 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Diagnostic(ByFields):
     """One problem, located as precisely as the finder could locate it.
 

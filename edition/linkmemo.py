@@ -33,7 +33,7 @@ from edition.store import Store, file_stamp
 FileStamp = tuple[str, int, int, int]  # (path in the folder, inode, size, mtime in ns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record(ByFields):
     """What a group of files was made from, and the files as written."""
 

@@ -53,7 +53,7 @@ class Job:
     sha: str = ""  # SHA-256 of the text (hex), when known: ``data`` may then be left empty
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome(ByFields):
     converted: Converted | None
     diagnostics: tuple[Diagnostic, ...]  # reading problems; conversion's own are in converted

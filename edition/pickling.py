@@ -15,7 +15,8 @@ from typing import Any
 
 
 class ByFields:
-    """Mix into a frozen dataclass whose every field is an argument of ``__init__``."""
+    """Mix into a frozen dataclass whose every field is an argument of ``__init__``; with
+    ``slots=True`` its objects also go without a ``__dict__`` each."""
 
     __slots__ = ()
 

@@ -27,7 +27,7 @@ from edition.store import Store
 LAYOUT = "rules 3"  # of the memo's entries: a memo of another layout is empty
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checked(ByFields):
     """One file's rules as last checked."""
 

@@ -46,7 +46,7 @@ class DetectionContext:
     name: str = ""  # the text's file stem, as documents: and corrections.yaml name it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewItem(ByFields):
     """Something for the editor to decide: a machine-made link or emendation, or a candidate.
 

@@ -85,7 +85,7 @@ class PackStore(Protocol):
     def packed(self, shas: Sequence[str]) -> Mapping[str, Packed]: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Digest(ByFields):
     info: DocumentInfo
     refs: tuple[str, ...]  # every person id a name of its body points at, in order, once

@@ -81,7 +81,7 @@ NAME_ELEMENTS = frozenset({"persName", "placeName", "orgName", "name", "rs"})
 DIV_LEVELS = frozenset({"div", "div1", "div2", "div3", "div4", "div5", "div6", "div7", "body"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnknownElement(ByFields):
     """A TEI element the renderer has no rule for: shown as its text, counted once."""
 

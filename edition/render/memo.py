@@ -30,7 +30,7 @@ from edition.store import Store
 LAYOUT = "pages 5"  # of the memo's records: a memo of another layout is empty
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentFacts(ByFields):
     """What a document's record keeps besides its files: its TEI's hash and digest, its warnings."""
 

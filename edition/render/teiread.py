@@ -39,7 +39,7 @@ EN_DASH = "\u2013"  # between page numbers, as in "300\u2013302"
 WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentInfo(ByFields):
     """What the index page and a document page's head say about one document."""
 
