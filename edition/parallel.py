@@ -19,6 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from edition import lexicon
 from edition.anchors import parse_lock_text
 from edition.config import EditionConfig
 from edition.convert import Converted, convert_document
@@ -81,9 +82,12 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _start_worker(shared: Shared) -> None:
+def _start_worker(shared: Shared, many: bool = True) -> None:
+    """Ready this process to convert: ``many`` documents, or a few (`lexicon.hold_english_whole`)."""
     global _shared, _detectors
     _shared, _detectors = shared, default_detectors()
+    if many:
+        lexicon.hold_english_whole()
 
 
 def convert_job(job: Job, shared: Shared | None = None) -> Outcome:
@@ -119,7 +123,8 @@ def convert_jobs(
         return
     workers = workers or default_jobs()
     serial = workers == 1 or len(jobs) < SERIAL_BELOW
-    yield from map_in_order(convert_job, jobs, 1 if serial else workers, _start_worker, (shared,))
+    many = len(jobs) >= SERIAL_BELOW
+    yield from map_in_order(convert_job, jobs, 1 if serial else workers, _start_worker, (shared, many))
 
 
 def map_in_order(

@@ -9,6 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
+import pytest
+
+from edition import lexicon, wordlists
 from edition.cache import AS_ASKED, ConvertCache, stored_tei
 from edition.config import EditionConfig
 from edition.detectors import Registers
@@ -125,3 +128,18 @@ def test_a_build_collects_garbage_at_its_own_pace_and_restores_the_callers() -> 
     with fewer_collections():
         assert gc.get_threshold() == FEWER_COLLECTIONS
     assert gc.get_threshold() == before
+
+
+def test_english_held_whole_or_looked_up_in_its_file_converts_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few documents look English up in the mapped file, a worker holds it whole: same TEI."""
+    monkeypatch.setattr(lexicon, "_english_whole", False)
+    lexicon._frequencies.cache_clear()
+    jobs = seed_jobs(1)
+    try:
+        light = [convert_job(job, SHARED) for job in jobs]
+        assert isinstance(lexicon._frequencies("en"), wordlists.SortedTable)
+        lexicon.hold_english_whole()
+        assert isinstance(lexicon._frequencies("en"), dict)
+        assert [convert_job(job, SHARED) for job in jobs] == light
+    finally:
+        lexicon._frequencies.cache_clear()
