@@ -62,6 +62,7 @@ from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
 from edition.linkmemo import LinkMemo
+from edition.orphans import note_folder, prune_gone
 from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
@@ -240,6 +241,8 @@ def convert_all(
     shared = Shared(config, registers, release_date(config))
     use_cache = options is not None and options.cache
     cache = ConvertCache(cache_file(options.sources), shared) if use_cache and options else None
+    if cache and options:
+        note_folder(cache_file(options.sources), options.sources)
     jobs = []
     shown = display_paths(texts)
     known = cache.texts() if cache else {}
@@ -462,6 +465,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         keep_written(lock, (write_lock_text(lock, lines), []))
     # Last: a thread deleting beside the build's own last steps would slow them.
     (delete_in_background if options.resident else delete_now)(spent)
+    if options.cache:
+        prune_gone()  # the caches of folders deleted or moved (once a day)
     result.diagnostics = list(report)
     return result
 
@@ -482,6 +487,7 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
     site = (options.out / "site").resolve()
     name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
     _forget(cache_dir() / "pages" / name)
+    note_folder(cache_dir() / "pages" / f"{name}.sqlite", site)
     return PageMemo(cache_dir() / "pages" / f"{name}.sqlite", site, digest.hexdigest(), spare_dir(site))
 
 
@@ -489,6 +495,7 @@ def _output_memo(folder: Path) -> LinkMemo:
     """The records of the files published at ``folder`` (`edition.linkmemo`), by their SHA-256."""
     name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
     published = folder.resolve()
+    note_folder(cache_dir() / "outputs" / f"{name}.sqlite", published)
     return LinkMemo(cache_dir() / "outputs" / f"{name}.sqlite", published, "by content 1", spare_dir(published))
 
 
@@ -496,6 +503,7 @@ def _rule_memo(options: BuildOptions) -> RuleMemo:
     """The rules' results of the TEI published at ``OUT/tei`` (`edition.rulememo`)."""
     name = hashlib.sha256(str((options.out / "tei").resolve()).encode()).hexdigest()[:16]
     _forget(cache_dir() / "rules" / name)
+    note_folder(cache_dir() / "rules" / f"{name}.sqlite", options.out / "tei")
     return RuleMemo(cache_dir() / "rules" / f"{name}.sqlite", code_fingerprint())
 
 
