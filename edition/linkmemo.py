@@ -23,14 +23,23 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from edition.pickling import ByFields
-from edition.store import Store, file_stamp
+from edition.store import Store
 
-FileStamp = tuple[str, int, int, int]  # (path in the folder, inode, size, mtime in ns)
+# A file's stamp as a record keeps it: inode, size, modification time in ns. Packed, the
+# stamps of 60,000 files are 60,000 short strings of bytes less to load than as tuples of
+# numbers (10 MB and a tenth of a second at 10,000 documents).
+STAMP = struct.Struct("=Qqq")
+MISSING = (0, -1, -1)  # the stamp of a file not there: no file has size -1
+
+# Part of every memo's salt: records are pickled by their fields' places (`ByFields`), so a
+# store of records of another shape must be emptied, not read into the wrong fields.
+RECORD_LAYOUT = "records 2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +47,15 @@ class Record(ByFields):
     """What a group of files was made from, and the files as written."""
 
     key: str
-    files: tuple[FileStamp, ...]
+    names: tuple[str, ...]  # the files' paths in the folder, sorted
+    stamps: bytes  # their stamps, in the same order (`STAMP`)
     facts: object = None  # what else the owner keeps of the group (`edition.render.memo`)
     folder: str = ""  # the folder the group owns, if any (its files are all the folder holds)
 
     @property
     def folders(self) -> list[str]:
         """The folders the files are in, parents first ("" is the output folder itself)."""
-        return sorted({name.rpartition("/")[0] for name, *_ in self.files} - {""})
+        return sorted({name.rpartition("/")[0] for name in self.names} - {""})
 
 
 class LinkMemo:
@@ -54,8 +64,8 @@ class LinkMemo:
     def __init__(self, file: Path, published: Path, salt: str, spare: Path | None = None) -> None:
         self.published = published
         self.spare = spare  # the output published before, if kept (`edition.atomic.keep_as_spare`)
-        self.salt = salt  # what every group depends on: any change makes every group anew
-        self.store = Store(file, salt)
+        self.salt = f"{RECORD_LAYOUT}\0{salt}"  # what every group depends on: any change makes every group anew
+        self.store = Store(file, self.salt)
         self.previous: dict[str, Record] = {
             group: record for group, record in self.store.items() if isinstance(record, Record)
         }
@@ -86,7 +96,7 @@ class LinkMemo:
         if record.folder:
             parents, moves = [record.folder.rpartition("/")[0]], [record.folder]
         else:
-            parents, moves = record.folders, [name for name, *_ in record.files]
+            parents, moves = record.folders, list(record.names)
         moved: list[str] = []
         try:
             for folder in parents:
@@ -112,7 +122,7 @@ class LinkMemo:
         try:
             for folder in record.folders:
                 _make_folder(f"{into}/{folder}")
-            for name, *_ in record.files:
+            for name in record.names:
                 os.link(f"{published}/{name}", f"{into}/{name}")
                 linked.append(f"{into}/{name}")
         except OSError:  # another file system, or links refused: write it again
@@ -125,8 +135,9 @@ class LinkMemo:
                facts: object = None, folder: str = "") -> None:  # fmt: skip
         """Remember what the freshly written ``files`` (paths in the folder) of ``group`` were
         made from; ``folder``, if the group owns one: the files are all it holds."""
-        stamps = tuple((name, *file_stamp(f"{staged}/{name}")) for name in sorted(files))
-        self.current[group] = Record(key, stamps, facts, folder)
+        names = tuple(sorted(files))
+        stamps = b"".join(STAMP.pack(*_stamp(f"{staged}/{name}")) for name in names)
+        self.current[group] = Record(key, names, stamps, facts, folder)
 
     def save(self) -> None:
         """Write this build's records, once its output is published; a memo not written costs time only."""
@@ -144,13 +155,21 @@ def _stamps_hold(folder: str, record: Record) -> bool:
     loop: ten thousand documents are sixty thousand files here)."""
     stat = os.stat
     try:
-        for name, inode, size, mtime in record.files:
+        for name, (inode, size, mtime) in zip(record.names, STAMP.iter_unpack(record.stamps), strict=True):
             status = stat(f"{folder}/{name}")
             if status.st_ino != inode or status.st_size != size or status.st_mtime_ns != mtime:
                 return False
     except OSError:
         return False
     return True
+
+
+def _stamp(path: str) -> tuple[int, int, int]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return MISSING
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _make_folder(path: str) -> None:

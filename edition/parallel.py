@@ -15,7 +15,7 @@ import contextlib
 import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -138,6 +138,9 @@ def map_in_order(
             initializer(*initargs)
         yield from map(function, items)
         return
+    # Imported here: multiprocessing takes 15 ms, which a one-document rebuild need not pay.
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, len(items) // (workers * 8))  # a few chunks per worker evens out slow items
     with ProcessPoolExecutor(workers, initializer=_start_mapper, initargs=(initializer, initargs)) as pool:
         yield from pool.map(function, items, chunksize=chunk)

@@ -6,6 +6,10 @@ name again, in every object — and rebuilds it a key at a time. The caches
 output record, its digest, its conversion's diagnostics); loading them was half a
 second of a one-document rebuild at 10,000 documents. Pickled as the class and its
 values in order, they read back in half the time and take less room.
+
+The values are read back by their places: a store of such records must change its salt
+when their fields change (the code's fingerprint does it for most; `edition.linkmemo`
+says its records' layout).
 """
 
 from __future__ import annotations

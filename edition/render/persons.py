@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from html import escape
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -324,8 +324,8 @@ def mentions_svg(
         f'<svg class="mentions-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{svg_id}-title">',
-        f'<title id="{svg_id}-title">Mentions of {escape(person.name)} per document: '
-        f"{escape(summary)}</title>",
+        f'<title id="{svg_id}-title">Mentions of {escape(person.name, quote=False)} per document: '
+        f"{escape(summary, quote=False)}</title>",
     ]
     for row, (label, n) in enumerate(counts):
         y = gap + row * (bar_height + gap)
@@ -333,7 +333,7 @@ def mentions_svg(
         length = max(round(bar_width * n / top), 2)
         lines.append(
             f'<text x="{label_width - 8}" y="{y + bar_height - 5}" text-anchor="end">'
-            f"{escape(shown)}</text>"
+            f"{escape(shown, quote=False)}</text>"
         )
         lines.append(
             f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar_height}"></rect>'
