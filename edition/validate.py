@@ -306,6 +306,12 @@ def report_json(files: Sequence[str], problems: Sequence[Diagnostic]) -> dict[st
     }
 
 
+# Jing's run is short and one thread: the JVM's serial collector and its first compiler
+# alone suit it. Measured here: 10,000 files in the same 3.1–3.5 s with 160 MB, not 390 MB,
+# and one file in 0.27 s, not 0.42 s (a one-document rebuild of a small edition waits for it).
+JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+
+
 class _Jing:
     """One Jing run over ``paths``, started at once; `result` waits and reads its report."""
 
@@ -314,7 +320,7 @@ class _Jing:
         shown = {str(path): display(path) for path in paths}
         # Jing names a file given by a relative path by its absolute one.
         self.named = {**{str(path.resolve()): display(path) for path in paths}, **shown}
-        command = [java, "-jar", jar, str(schema_path()), *shown]
+        command = [java, *JVM_OPTIONS, "-jar", jar, str(schema_path()), *shown]
         # Its report goes to a file, not a pipe: nobody reads a pipe while the site renders.
         self.report = tempfile.TemporaryFile()  # noqa: SIM115 — closed by result or cancel
         self.process = subprocess.Popen(command, stdout=self.report, stderr=subprocess.STDOUT)

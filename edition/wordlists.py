@@ -243,6 +243,8 @@ def _read_mapped(name: str) -> SortedTable | None:
 
     Checked as `_read` checks it, by reading the file through once in pieces (its pages
     stay the system's, not this process's); the words and numbers are then read in place.
+    A mapped file must never be cut short where it is (a look-up past its end would stop
+    the process): `_write` replaces a list by renaming a new file over it, never in place.
     """
     try:
         with open(_path(name), "rb") as stream:
