@@ -6,8 +6,8 @@ folder deleted or moved left its caches behind for good — the conversions of 1
 documents are 200 MB, and every test run left dozens of memos. So each store notes the
 folder it serves in a file beside it (``<name>.for``), rewritten by every build that
 opens it, and at most once a day a build deletes the stores whose folder is gone and
-whose note no build has touched for a day (a first build notes its output folder before
-making it).
+whose note no build has touched for a week (a first build notes its output folder before
+making it; a folder on a disk unplugged for a day is not gone).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from edition.schema import cache_dir
 
 KINDS = ("convert", "pages", "outputs", "rules")  # the cache's folders of stores kept per folder
-IDLE_SECONDS = 24 * 3600  # a note untouched this long, of a folder gone: its stores go
+IDLE_SECONDS = 7 * 24 * 3600  # a note untouched this long, of a folder gone: its stores go
 EVERY_SECONDS = 24 * 3600  # how seldom the cache is looked through
 NOTE = ".for"
 LAST_LOOK = ".pruned"  # in the cache folder: its time is when it was last looked through

@@ -12,6 +12,7 @@ from edition.pipeline import BuildOptions, build_edition
 from edition.schema import cache_dir
 
 DAY = 24 * 3600
+WEEK = 7 * DAY
 
 
 def test_a_build_notes_the_folder_each_of_its_stores_serves(sources: Path, tmp_path: Path) -> None:
@@ -43,12 +44,12 @@ def store(cache: Path, kind: str, name: str, folder: Path, age: float, now: floa
     return [*files, files[0].with_suffix(".for")]
 
 
-def test_the_stores_of_a_folder_gone_for_a_day_are_deleted_and_no_others(cache: Path, tmp_path: Path) -> None:
+def test_the_stores_of_a_folder_gone_for_a_week_are_deleted_and_no_others(cache: Path, tmp_path: Path) -> None:
     now = 1_900_000_000.0
     kept = tmp_path / "still-here"
     kept.mkdir()
-    gone = store(cache, "pages", "aaaa", tmp_path / "deleted", 2 * DAY, now)
-    young = store(cache, "convert", "bbbb", tmp_path / "not-yet-made", 60, now)  # a first build's
+    gone = store(cache, "pages", "aaaa", tmp_path / "deleted", WEEK + 60, now)
+    young = store(cache, "convert", "bbbb", tmp_path / "not-yet-made", WEEK - 60, now)  # lately built
     alive = store(cache, "rules", "cccc", kept, 30 * DAY, now)
     other = cache / "pages" / "aaaa-not-the-same.sqlite"
     other.write_bytes(b"x")
@@ -60,7 +61,7 @@ def test_the_stores_of_a_folder_gone_for_a_day_are_deleted_and_no_others(cache: 
 def test_the_cache_is_looked_through_once_a_day(cache: Path, tmp_path: Path) -> None:
     now = 1_900_000_000.0
     assert orphans.prune_gone(now) == []  # nothing there yet: the look is noted all the same
-    gone = store(cache, "outputs", "dddd", tmp_path / "deleted", 2 * DAY, now)
+    gone = store(cache, "outputs", "dddd", tmp_path / "deleted", 2 * WEEK, now)
     assert orphans.prune_gone(now + DAY / 2) == []
     assert sorted(orphans.prune_gone(now + DAY + 1)) == sorted(gone)
 
