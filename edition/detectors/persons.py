@@ -278,11 +278,19 @@ def _regular_mentions(
     """Longest-first matches of registered forms and variants; the word indexes they cover."""
     mentions: list[Mention] = []
     covered: set[int] = set()
-    i = 0
-    while i < len(spans):
+    forms = lexicon.forms
+    # The words that begin a registered form, found first (keyed as `_form_key` keys them):
+    # most words begin none, and the loop below, per word, took a fifth of the detector.
+    starts = [
+        i for i, (start, stop) in enumerate(spans)
+        if text[start:stop].replace("[", "").replace("]", "").casefold() in forms
+    ]  # fmt: skip
+    after = -1  # the last word a mention covered
+    for i in starts:
+        if i <= after:
+            continue
         start, stop = spans[i]
-        word = text[start:stop].replace("[", "").replace("]", "")
-        candidates = lexicon.forms.get(word.casefold(), ())
+        candidates = forms[_form_key(text[start:stop])]
         best_end, best = -1, list[Form]()
         for form in candidates:
             end = _match_at(text, spans, i, form)
@@ -293,7 +301,6 @@ def _regular_mentions(
             elif end == best_end:
                 best.append(form)
         if not best or not _plausible(text, start, best_end, best[0], lexicon):
-            i += 1
             continue
         count = len(best[0].words)
         persons = tuple(sorted({f.person for f in best}))
@@ -305,8 +312,13 @@ def _regular_mentions(
                 mention.resp, mention.reg = "#editor", lexicon.regular[persons[0]]
         mentions.append(mention)
         covered.update(range(i, i + count))
-        i += count
+        after = i + count - 1
     return mentions, covered
+
+
+def _form_key(word: str) -> str:
+    """How `Lexicon.forms` keys a word: case-folded, without editorial brackets."""
+    return word.replace("[", "").replace("]", "").casefold()
 
 
 def _plausible(text: str, start: int, end: int, form: Form, lexicon: Lexicon) -> bool:
@@ -462,11 +474,13 @@ def _variant_mentions(
 ) -> list[Mention]:
     """Unknown capitalized words close to one registered surname, linked with @cert."""
     found: list[Mention] = []
-    for i, (start, stop) in enumerate(spans):
-        if i in covered:
-            continue
+    shortest, known = int(options["min_length"]), float(options["known_word_zipf"])
+    # Capitalized words not linked already, found first: a variant is one (`_variant_shaped`).
+    capitalized = [i for i, (start, _) in enumerate(spans) if text[start].isupper() and i not in covered]
+    for i in capitalized:
+        start, stop = spans[i]
         word = text[start:stop]
-        if not _variant_shaped(text, start, word, options):
+        if not _variant_shaped(text, start, word, shortest, known):
             continue
         decision = judge_variant(word, lexicon, attested, options)
         if decision.person and decision.cert:
@@ -482,14 +496,14 @@ def _variant_mentions(
     return found
 
 
-def _variant_shaped(text: str, start: int, word: str, options: Mapping[str, Any]) -> bool:
-    if len(word) < int(options["min_length"]) or not word[0].isupper() or word.isupper():
+def _variant_shaped(text: str, start: int, word: str, shortest: int, known: float) -> bool:
+    if len(word) < shortest or not word[0].isupper() or word.isupper():
         return False
     if not word[1:].isalpha() or "[" in word:
         return False
     if text[max(0, start - 1) : start] == "[":
         return False
-    return zipf(word) < float(options["known_word_zipf"])
+    return zipf(word) < known
 
 
 @dataclass(frozen=True)
