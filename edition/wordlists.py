@@ -153,6 +153,9 @@ def frequency_table(name: str, derive: Callable[[], Mapping[str, float]]) -> Map
     mapped = _read_mapped(name)
     if mapped is not None:
         return mapped
+    loaded = _read(name)  # a file system that cannot map files: the file read whole
+    if loaded is not None and loaded[1]["table"]:
+        return _sorted_table(*loaded)
     return _derive_table(name, derive)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -53,6 +54,20 @@ def test_a_table_reads_back_with_the_same_values_as_a_dict_or_a_sorted_table(cac
     assert table.get("\udcff", 0.0) == 0.0  # a lone surrogate is looked up, not an error
     assert wordlists.frequency_dict("test-table", derive) == TABLE
     assert len(calls) == 1
+
+
+def test_a_table_is_read_whole_where_files_cannot_be_mapped(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, derive = counted(TABLE)
+    wordlists.frequency_table("test-table", derive)
+    assert isinstance(wordlists.frequency_table("test-table", derive)._words, mmap.mmap)  # type: ignore[attr-defined]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("mmap not supported here")
+
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    table = wordlists.frequency_table("test-table", derive)
+    assert isinstance(table, wordlists.SortedTable) and dict(table.items()) == TABLE
+    assert len(calls) == 1  # read, not derived again
 
 
 def test_an_empty_table_reads_back_empty(cache: Path) -> None:
