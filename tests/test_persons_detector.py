@@ -9,6 +9,7 @@ import pytest
 from edition.blocks import split_blocks
 from edition.config import DocumentMeta
 from edition.detectors import Detection, DetectionContext, Registers
+from edition.detectors import persons as persons_detector
 from edition.detectors.persons import PersonDetector, judge_variant, lexicon_for
 from edition.persons import Personography, PersonRecord
 from edition.source import decode_source
@@ -233,3 +234,16 @@ def test_linked_mentions_hold_their_floor_on_frus1918_russia() -> None:
     assert report.persons.tp + report.persons.fn == 518
     assert report.persons.recall >= 0.95, report.table()
     assert report.wrong_links <= 0.005, report.table()
+
+
+@pytest.mark.parametrize("attested", [set(), {"yezhov"}, {"yezhov", "kirov"}, {"zinoviev", "kamenev"}])
+def test_surnames_beyond_the_cap_change_no_verdict(attested: set[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`judge_variant` scores only persons within a cost cap: the verdicts are those of
+    scoring every person in the register."""
+    words = ["Yerev", "Zinoxyez", "Morchanov", "Yerov", "Obmien", "Kamenyev", "Kirof", "Radec", "Trotzky",
+             "Molotoff", "Zinovieva", "Bucharin", "Rykof", "Yagodda", "Petrograd", "Smolny", "Litvinoff"]
+    capped = [judge_variant(word, lexicon_for(SOVIET), attested) for word in words]
+    every = persons_detector._near_surnames
+    monkeypatch.setattr(persons_detector, "_near_surnames", lambda word, lexicon, cap: every(word, lexicon, 1e9))
+    assert [judge_variant(word, lexicon_for(SOVIET), attested) for word in words] == capped
+    assert any(verdict.cert for verdict in capped) and any(verdict.why and not verdict.cert for verdict in capped)

@@ -37,6 +37,7 @@ from typing import Any, ClassVar
 from edition import lexicon
 from edition.annotations import Annotation, make_attrs
 from edition.detectors import Detection, DetectionContext, ReviewItem
+from edition.persons import Personography, per_register
 
 DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {
@@ -220,15 +221,24 @@ def marked_sic(text: str) -> Iterator[tuple[int, int]]:
 
 def name_spans(text: str, context: DetectionContext) -> Iterator[tuple[int, int]]:
     """Every word of a registered person's name, form or variant, wherever it stands."""
-    words: set[str] = set()
-    for person in context.registers.persons:
-        for name in (person.name, *person.forms, *person.variants):
-            words.update(w for w in WORD.findall(name) if len(w) > 2)
+    words = _name_words(context.registers.persons)
     if not words:
         return
     for match in WORD.finditer(text):
         if match.group() in words:
             yield match.span()
+
+
+@per_register
+def _name_words(persons: Personography) -> frozenset[str]:
+    """The words (of three letters or more) of every name, form and variant of the register."""
+    return frozenset(
+        word
+        for person in persons
+        for name in (person.name, *person.forms, *person.variants)
+        for word in WORD.findall(name)
+        if len(word) > 2
+    )
 
 
 def find_errors(text: str, options: Mapping[str, Any], claimed: Sequence[tuple[int, int]]) -> list[Finding]:

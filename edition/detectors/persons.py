@@ -43,7 +43,7 @@ from edition.names import (
     parse_name,
     zipf,
 )
-from edition.persons import Personography, PersonRecord
+from edition.persons import Personography, PersonRecord, per_register
 
 DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {
@@ -135,19 +135,16 @@ class Lexicon:
     surnames: Mapping[str, tuple[str, ...]]  # person id → single-word regular forms
     regular: Mapping[str, str]  # person id → the regular form a variant is regularized to
     records: Mapping[str, PersonRecord] = field(default_factory=dict)
+    # (word, cap) → the persons whose surname is within ``cap`` of it (`_near_surnames`).
+    near: dict[tuple[str, float], tuple[tuple[float, str, str], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
-_LEXICONS: dict[int, tuple[Personography, Lexicon]] = {}
-
-
+@per_register
 def lexicon_for(persons: Personography) -> Lexicon:
     """The matcher for a register, built once per register object."""
-    cached = _LEXICONS.get(id(persons))
-    if cached is not None and cached[0] is persons:
-        return cached[1]
-    lexicon = build_lexicon(persons)
-    _LEXICONS[id(persons)] = (persons, lexicon)
-    return lexicon
+    return build_lexicon(persons)
 
 
 def regular_forms(record: PersonRecord) -> tuple[str, ...]:
@@ -530,24 +527,17 @@ def judge_variant(
     ``unattested_cost``.
     """
     penalty = float(options["unattested_cost"])
-    scored: list[tuple[float, float, str, str]] = []  # (effective, cost, person, form)
-    for person, forms in lexicon.surnames.items():
-        best: tuple[float, str] | None = None
-        for form in forms:
-            if abs(len(form) - len(word)) > 3:
-                continue
-            cost = confusion_cost(word, form)
-            if best is None or cost < best[0]:
-                best = (cost, form)
-        if best is None:
-            continue
-        effective = best[0] + (0.0 if person in attested else penalty)
-        scored.append((effective, best[0], person, best[1]))
+    near_limit = float(options["max_cost"]) + 1.0
+    # A person farther than this can be neither the best (its cost would pass `near_limit`)
+    # nor the runner-up that makes the best ambiguous (it would be `margin` behind).
+    cap = near_limit + penalty + float(options["margin"])
+    scored = sorted(
+        (cost + (0.0 if person in attested else penalty), cost, person, form)
+        for cost, person, form in _near_surnames(word, lexicon, cap)
+    )  # (effective, cost, person, form)
     if not scored:
         return Verdict()
-    scored.sort()
     effective, cost, person, form = scored[0]
-    near_limit = float(options["max_cost"]) + 1.0
     if cost > near_limit:
         return Verdict()
     if is_relative_form(word, form):
@@ -563,6 +553,34 @@ def judge_variant(
     if cost <= penalty and len(word) >= 6:
         return Verdict(person, form, cost, "low", f"{form!r} at cost {cost:g}; not named so in the document")
     return Verdict(person, form, cost, "", f"like {form!r} (cost {cost:g}) but not named in the document")
+
+
+NEAR_WORDS = 20_000  # words whose near surnames a register keeps, at most
+
+
+def _near_surnames(word: str, lexicon: Lexicon, cap: float) -> tuple[tuple[float, str, str], ...]:
+    """(cost, person, form) of each person whose closest single-word form is within ``cap``
+    of ``word``, kept per register: the same unknown words recur from document to
+    document (430 distinct among 4,529 in 2,000 bench documents), and scoring one against
+    a register of 1,500 persons took 50 ms."""
+    found = lexicon.near.get((word, cap))
+    if found is not None:
+        return found
+    near = []
+    for person, forms in lexicon.surnames.items():
+        best: tuple[float, str] | None = None
+        for form in forms:
+            if abs(len(form) - len(word)) > 3:
+                continue
+            cost = confusion_cost(word, form)
+            if best is None or cost < best[0]:
+                best = (cost, form)
+        if best is not None and best[0] <= cap:
+            near.append((best[0], person, best[1]))
+    if len(lexicon.near) >= NEAR_WORDS:
+        lexicon.near.clear()
+    found = lexicon.near[(word, cap)] = tuple(near)
+    return found
 
 
 def _candidates(text: str, mentions: Sequence[Mention], blocks: Sequence[Block]) -> Iterator[ReviewItem]:
