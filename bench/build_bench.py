@@ -2,6 +2,7 @@
 
     python bench/build_bench.py                 # 100 and 1,000 documents
     python bench/build_bench.py 10000 --jobs 2  # any sizes
+    python bench/build_bench.py 1000 --persons 1500  # a register the size of a volume's list
 
 For each size N it makes a FRUS-like edition of N ~5 KB documents with a
 register of persons (`corpus.py`) and runs, each in a fresh process as an editor
@@ -161,6 +162,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     parser.add_argument("--no-validate", action="store_true", help="leave out the tei_all check")
     parser.add_argument("--repeat", type=int, default=3, help="rebuilds measured per kind (default 3)")
+    parser.add_argument("--persons", type=int, default=0, metavar="N",
+                        help="N persons in the register besides the twelve the texts name (default 0)")
     parser.add_argument("--child", nargs=2, metavar=("SOURCES", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--child-resident", nargs=2, metavar=("SOURCES", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -186,7 +189,7 @@ def main() -> None:
         shutil.copy(schema_path(), cache / schema_path().name)
         run_build(make_edition(work / "warm-up", 20), work / "warm-up-out", args, cache)
         for size in args.sizes:
-            sources = make_edition(work / f"sources-{size}", size)
+            sources = make_edition(work / f"sources-{size}", size, others=args.persons)
             out = work / f"out-{size}"
             megabytes = sum(p.stat().st_size for p in (sources / "texts").iterdir()) / 1e6
             print(f"{size:,} documents, {megabytes:.1f} MB")

@@ -95,8 +95,10 @@ def document(rng: random.Random, number: int, pool: list[str], page: int) -> tup
     return text, page + 1
 
 
-def make_edition(folder: Path, count: int, seed: int = 1) -> Path:
-    """Write ``count`` documents into ``folder/texts``, an edition.yaml and the persons' register."""
+def make_edition(folder: Path, count: int, seed: int = 1, others: int = 0) -> Path:
+    """Write ``count`` documents into ``folder/texts``, an edition.yaml and the persons' register:
+    the twelve persons the texts name and ``others`` they do not (a volume's list of persons
+    runs to hundreds, most of them absent from any one document)."""
     rng = random.Random(seed)
     pool = sentences_from_corpus()
     texts = folder / "texts"
@@ -109,5 +111,27 @@ def make_edition(folder: Path, count: int, seed: int = 1) -> Path:
         "edition:\n  title: Benchmark edition\n  date: 2026-01-01\n", encoding="utf-8"
     )
     register = "".join(f"  - id: {name.lower()}\n    name: {FORENAMES[name]} {name}\n" for name in NAMES)
+    register += "".join(
+        f"  - id: other{number}\n    name: {forename} {surname}\n"
+        for number, (forename, surname) in enumerate(other_names(random.Random(seed), others))
+    )
     (folder / "persons.yaml").write_text(f"persons:\n{register}", encoding="utf-8")
     return folder
+
+
+SYLLABLES = (
+    "ka me nev ro vich lin ski ta bor mo lo tov gor ev an dre ra dek zi no vi ye zhov pe trov "
+    "sor kin ly ash ber"
+).split()
+
+
+def other_names(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """``count`` (forename, surname) pairs, surnames made of syllables, no two alike nor a named one's."""
+    taken = set(NAMES)
+    names = []
+    while len(names) < count:
+        surname = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+        if surname not in taken:
+            taken.add(surname)
+            names.append((rng.choice(sorted(set(FORENAMES.values()))), surname))
+    return names
