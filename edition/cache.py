@@ -24,8 +24,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from edition.orphans import store_file
 from edition.parallel import Job, Outcome, Shared
-from edition.schema import cache_dir
 from edition.store import Store
 
 TEI = "tei:"  # the keys of TEI bytes: "tei:" and their SHA-256
@@ -42,8 +42,7 @@ DATA_LIBRARIES = ("lxml", "wordfreq", "pyspellchecker")
 def cache_file(sources: Path) -> Path:
     """Where the conversions of one sources folder are kept: in the user's cache, never in
     the output (a failed build writes nothing there) nor in the sources (nothing to commit)."""
-    name = hashlib.sha256(str(sources.resolve()).encode()).hexdigest()[:16]
-    return cache_dir() / "convert" / f"{name}.sqlite"
+    return store_file("convert", sources)
 
 
 @functools.lru_cache(maxsize=1)

@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from edition.pickling import ByFields
-from edition.store import Store
+from edition.store import Store, file_stamp
 
-# A file's stamp as a record keeps it: inode, size, modification time in ns. Packed, the
-# stamps of 60,000 files are 60,000 short strings of bytes less to load than as tuples of
-# numbers (10 MB and a tenth of a second at 10,000 documents).
+# A file's stamp as a record keeps it (`file_stamp`): inode, size, modification time in ns.
+# Packed, the stamps of 60,000 files are 60,000 short strings of bytes less to load than as
+# tuples of numbers (10 MB and a tenth of a second at 10,000 documents).
 STAMP = struct.Struct("=Qqq")
-MISSING = (0, -1, -1)  # the stamp of a file not there: no file has size -1
 
 # Part of every memo's salt: records are pickled by their fields' places (`ByFields`), so a
 # store of records of another shape must be emptied, not read into the wrong fields.
@@ -136,7 +135,7 @@ class LinkMemo:
         """Remember what the freshly written ``files`` (paths in the folder) of ``group`` were
         made from; ``folder``, if the group owns one: the files are all it holds."""
         names = tuple(sorted(files))
-        stamps = b"".join(STAMP.pack(*_stamp(f"{staged}/{name}")) for name in names)
+        stamps = b"".join(STAMP.pack(*_packable(file_stamp(f"{staged}/{name}"))) for name in names)
         self.current[group] = Record(key, names, stamps, facts, folder)
 
     def save(self) -> None:
@@ -164,12 +163,10 @@ def _stamps_hold(folder: str, record: Record) -> bool:
     return True
 
 
-def _stamp(path: str) -> tuple[int, int, int]:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return MISSING
-    return status.st_ino, status.st_size, status.st_mtime_ns
+def _packable(stamp: tuple[int, int, int]) -> tuple[int, int, int]:
+    """A missing file's stamp (all -1) with an inode `STAMP` can pack: its size, -1, matches no file."""
+    inode, size, mtime = stamp
+    return max(inode, 0), size, mtime
 
 
 def _make_folder(path: str) -> None:

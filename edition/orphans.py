@@ -13,6 +13,7 @@ making it; a folder on a disk unplugged for a day is not gone).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -24,6 +25,12 @@ IDLE_SECONDS = 7 * 24 * 3600  # a note untouched this long, of a folder gone: it
 EVERY_SECONDS = 24 * 3600  # how seldom the cache is looked through
 NOTE = ".for"
 LAST_LOOK = ".pruned"  # in the cache folder: its time is when it was last looked through
+
+
+def store_file(kind: str, folder: Path) -> Path:
+    """The store of ``kind`` (one of `KINDS`) that serves ``folder``: named by a hash of its path."""
+    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / kind / f"{name}.sqlite"
 
 
 def note_folder(store: Path, folder: Path) -> None:

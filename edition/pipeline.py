@@ -62,13 +62,12 @@ from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
 from edition.linkmemo import LinkMemo
-from edition.orphans import note_folder, prune_gone
+from edition.orphans import note_folder, prune_gone, store_file
 from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
 from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
-from edition.schema import cache_dir
 from edition.serialize import serialize
 from edition.store import keep_in_memory, keep_written, read_kept
 from edition.validate import PendingChecks, parse_untrusted
@@ -240,9 +239,10 @@ def convert_all(
     """Convert every text — from the cache where its inputs are unchanged, else on the workers."""
     shared = Shared(config, registers, release_date(config))
     use_cache = options is not None and options.cache
-    cache = ConvertCache(cache_file(options.sources), shared) if use_cache and options else None
-    if cache and options:
+    cache = None
+    if use_cache and options:
         note_folder(cache_file(options.sources), options.sources)
+        cache = ConvertCache(cache_file(options.sources), shared)
     jobs = []
     shown = display_paths(texts)
     known = cache.texts() if cache else {}
@@ -485,26 +485,26 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
             digest.update(path.relative_to(template_dir()).as_posix().encode() + b"\0")
             digest.update(path.read_bytes())
     site = (options.out / "site").resolve()
-    name = hashlib.sha256(str(site).encode()).hexdigest()[:16]
-    _forget(cache_dir() / "pages" / name)
-    note_folder(cache_dir() / "pages" / f"{name}.sqlite", site)
-    return PageMemo(cache_dir() / "pages" / f"{name}.sqlite", site, digest.hexdigest(), spare_dir(site))
+    store = store_file("pages", site)
+    _forget(store.with_suffix(""))
+    note_folder(store, site)
+    return PageMemo(store, site, digest.hexdigest(), spare_dir(site))
 
 
 def _output_memo(folder: Path) -> LinkMemo:
     """The records of the files published at ``folder`` (`edition.linkmemo`), by their SHA-256."""
-    name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
     published = folder.resolve()
-    note_folder(cache_dir() / "outputs" / f"{name}.sqlite", published)
-    return LinkMemo(cache_dir() / "outputs" / f"{name}.sqlite", published, "by content 1", spare_dir(published))
+    store = store_file("outputs", published)
+    note_folder(store, published)
+    return LinkMemo(store, published, "by content 1", spare_dir(published))
 
 
 def _rule_memo(options: BuildOptions) -> RuleMemo:
     """The rules' results of the TEI published at ``OUT/tei`` (`edition.rulememo`)."""
-    name = hashlib.sha256(str((options.out / "tei").resolve()).encode()).hexdigest()[:16]
-    _forget(cache_dir() / "rules" / name)
-    note_folder(cache_dir() / "rules" / f"{name}.sqlite", options.out / "tei")
-    return RuleMemo(cache_dir() / "rules" / f"{name}.sqlite", code_fingerprint())
+    store = store_file("rules", options.out / "tei")
+    _forget(store.with_suffix(""))
+    note_folder(store, options.out / "tei")
+    return RuleMemo(store, code_fingerprint())
 
 
 def _forget(file: Path) -> None:
