@@ -22,13 +22,12 @@ well in review: ``doc-id  id  hash  first words`` for a live id and ``doc-id  id
 from __future__ import annotations
 
 import difflib
-import filecmp
 import functools
 import hashlib
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -37,10 +36,9 @@ from edition.encode import TEI_NS, tei
 from edition.ids import PREFIXES, XML_ID, document_id
 from edition.reading import plain_text
 
-LOCK_HEADER = (
-    "# edition anchors: the ids each document has published. Commit this file; a build\n"
-    "# keeps these ids, mints new ones for new blocks, and keeps retired ids as aliases.\n"
-)
+if TYPE_CHECKING:
+    from edition.lockfile import Lock
+
 RETIRED = "->"
 SKETCH_CHARS = 80  # enough of a block's text to recognise it after a correction elsewhere
 SIMILAR = 0.6  # SequenceMatcher ratio above which an edited block keeps its old id
@@ -50,7 +48,6 @@ MINTED_ID = re.compile(r"(?P<prefix>[a-z]+)(?P<number>\d+)")
 # A document id as `document_id` makes it, e.g. "d-003-e5b59e6160513613"; it names a folder
 # of the site (a redirect page), so "../x", "/tmp/x" or "persons" must never pass.
 DOCUMENT_ID = re.compile(r"d-[a-z0-9]+(?:-[a-z0-9]+)*")
-LOCK_LINE = re.compile(rf"{DOCUMENT_ID.pattern}\t{MINTED_ID.pattern}\t[^\t]*\t[^\t]*")
 
 
 @dataclass(frozen=True)
@@ -74,57 +71,6 @@ class Anchor:
         return f"{self.doc}\t{self.id}\t{self.digest}\t{self.sketch}"
 
 
-# A run of lock lines of one document, as `write_lock` writes them: one document's lines
-# are consecutive. E.g. "d-t\tp1\t3f2a9c01de\tDear Sir\nd-t\tp2\t->\tp1\n".
-# Matched in the lock's UTF-8 bytes, which the lock keeps (`Lock`).
-_LINE_REST = rb"\t[a-z]+\d+\t[^\t\n]*\t[^\t\n]*\n"  # as LOCK_LINE, ending its line
-LOCK_BLOCK = re.compile(
-    rb"(?P<doc>" + DOCUMENT_ID.pattern.encode() + rb")" + _LINE_REST
-    + rb"(?:(?P=doc)" + _LINE_REST + rb")*|(?P<other>[^\n]*\n?)"
-)
-
-
-class Lock(Mapping[str, Sequence[Anchor]]):
-    """The lock as read: each document's lines kept as text, parsed into `Anchor`s when asked.
-
-    A 10,000-document edition's lock has some 230,000 lines. A rebuild compares each
-    document's lines as they are (`text`); only the documents it converts, and the
-    checks that find a problem, need them parsed — which took a rebuild 1.3 s. The
-    lines are kept as UTF-8 bytes: as `str` a curly quote made each document's 2 KB
-    of lines twice that (46 MB at 10,000 documents).
-    """
-
-    def __init__(self, spans: Mapping[str, Sequence[tuple[int, bytes]]] | None = None) -> None:
-        # Per document, its runs of lines: (the lock line of the first, their text).
-        self._spans = {doc: tuple(runs) for doc, runs in (spans or {}).items()}
-        self._parsed: dict[str, tuple[Anchor, ...]] = {}
-
-    def __getitem__(self, doc: str) -> tuple[Anchor, ...]:
-        if doc not in self._parsed:
-            self._parsed[doc] = tuple(
-                _parse_line(line, first + offset)
-                for first, text in self._spans[doc]
-                for offset, line in enumerate(_lines(text))
-            )
-        return self._parsed[doc]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._spans)
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-    def text(self, doc: str) -> bytes:
-        """The document's lines as the lock has them (b"" for none), to compare and hash as they are."""
-        return b"".join(text for _, text in self._spans.get(doc, ()))
-
-    def first_line(self, doc: str) -> int:
-        return self._spans[doc][0][0]
-
-    def spans(self, doc: str) -> tuple[tuple[int, bytes], ...]:
-        return self._spans.get(doc, ())
-
-
 def lock_text(anchors: Iterable[Anchor]) -> bytes:
     """One document's lines as the lock writes them (UTF-8): in id order, each ending a line."""
     return "".join(f"{a.line()}\n" for a in sorted(anchors, key=lambda a: _sort_key(a.id))).encode()
@@ -132,91 +78,20 @@ def lock_text(anchors: Iterable[Anchor]) -> bytes:
 
 def parse_lock_text(text: bytes) -> tuple[Anchor, ...]:
     """One document's lines of the lock, as `lock_text` gives them, back as anchors."""
-    return tuple(_parse_line(line) for line in _lines(text))
+    return tuple(parse_lock_line(line) for line in split_lock_lines(text))
 
 
-def _lines(text: bytes) -> list[str]:
+def split_lock_lines(text: bytes) -> list[str]:
     """Lines of the lock: ended by "\n" alone (`str.splitlines` would also split a line at
     characters such as U+2028 that a block's text may hold)."""
     return [line.decode("utf-8") for line in text.splitlines()]
 
 
-def _parse_line(line: str, number: int = 0) -> Anchor:
+def parse_lock_line(line: str, number: int = 0) -> Anchor:
     doc, anchor_id, digest, rest = line.split("\t")
     if digest == RETIRED:
         return Anchor(doc, anchor_id, alias_of=rest, lock_line=number)
     return Anchor(doc, anchor_id, digest, rest, lock_line=number)
-
-
-def read_lock(path: Path, display: str) -> tuple[Lock, list[Diagnostic]]:
-    """The lock's anchors by document; a missing lock is an empty one."""
-    if not path.exists():
-        return Lock(), []
-    try:
-        data = path.read_bytes()
-        data.decode("utf-8")  # checked whole; kept as bytes
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        return Lock(), [
-            error(display, 0, 0, f"cannot read the anchors lock: {why}", "anchors.read")
-        ]
-    if b"\r" in data:  # checked out with Windows line ends
-        data = b"".join(line + b"\n" for line in data.splitlines())
-    spans: dict[str, list[tuple[int, bytes]]] = {}
-    problems = []
-    number = 1
-    # One regex match per document's run of lines: matching line by line took seconds.
-    for match in LOCK_BLOCK.finditer(data):
-        run, doc = match[0], match["doc"]
-        if doc is not None:
-            spans.setdefault(doc.decode(), []).append((number, run))
-        elif LOCK_LINE.fullmatch(line := run.rstrip(b"\n").decode()):  # the last line, without its end
-            spans.setdefault(line.split("\t", 1)[0], []).append((number, f"{line}\n".encode()))
-        elif line.strip() and not line.startswith("#"):
-            problems.append(
-                error(
-                    display,
-                    number,
-                    1,
-                    "expected 'doc-id<TAB>id<TAB>hash<TAB>text' "
-                    f"or 'doc-id<TAB>id<TAB>->{'<TAB>'}target', got {line[:60]!r}",
-                    "anchors.syntax",
-                )
-            )
-        number += run.count(b"\n")
-    return Lock(spans), problems
-
-
-def write_lock(path: Path, anchors: Iterable[Anchor]) -> None:
-    """Write the lock sorted by document and id number, atomically."""
-    by_doc: dict[str, list[Anchor]] = {}
-    for anchor in anchors:
-        by_doc.setdefault(anchor.doc, []).append(anchor)
-    write_lock_text(path, {doc: lock_text(lines) for doc, lines in by_doc.items()})
-
-
-def write_lock_text(path: Path, texts: Mapping[str, bytes]) -> Lock:
-    """Write the lock from each document's lines as text (`lock_text`), sorted by document;
-    return it as `read_lock` would read it back.
-
-    Written piece by piece to a file beside it and compared with the old one there: the
-    whole 20 MB text, and the old one read back, took 100 MB at 10,000 documents.
-    """
-    spans: dict[str, list[tuple[int, bytes]]] = {}
-    number = 1 + LOCK_HEADER.count("\n")
-    partial = path.with_name(f".{path.name}.part")
-    with partial.open("wb") as out:
-        out.write(LOCK_HEADER.encode())
-        for doc in sorted(texts):
-            if texts[doc]:
-                spans[doc] = [(number, texts[doc])]
-                number += texts[doc].count(b"\n")
-                out.write(texts[doc])
-    if path.exists() and filecmp.cmp(partial, path, shallow=False):
-        partial.unlink()  # unchanged: leave the file (and its timestamp) alone
-    else:
-        partial.replace(path)
-    return Lock(spans)
 
 
 def stabilize_ids(doc: str, body: etree._Element, previous: Sequence[Anchor]) -> list[Anchor]:
@@ -371,12 +246,12 @@ def carry_renames(published: Lock, renames: Mapping[str, str]) -> Lock:
     """
     if not renames:
         return published
-    spans = {doc: published.spans(doc) for doc in published}
-    for old, new in sorted(renames.items()):
-        if old in published and not published.text(new):
-            copied = lock_text(replace(a, doc=new) for a in published[old])
-            spans[new] = ((published.first_line(old), copied),)
-    return Lock(spans)
+    copies = {
+        new: (published.first_line(old), lock_text(replace(a, doc=new) for a in published[old]))
+        for old, new in sorted(renames.items())
+        if old in published and not published.text(new)
+    }
+    return published.with_lines(copies)
 
 
 def document_redirects(

@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from edition.lockfile import lines_digest
 from edition.orphans import store_file
 from edition.parallel import Job, Outcome, Shared
 from edition.store import Store
@@ -31,9 +32,10 @@ from edition.store import Store
 TEI = "tei:"  # the keys of TEI bytes: "tei:" and their SHA-256
 TEXTS = "texts"  # the key of the texts' stamps (`ConvertCache.texts`)
 TextStamp = tuple[int, int, int, str]
-# A stored conversion's lock lines when they are the lines its key was made from: the asker
-# holds them already (`edition.anchors.Lock`), and 10,000 copies read back were 24 MB.
-# Never a document's lines: those end with a line break.
+# A conversion's lock lines when they are the lines its key was made from, the lines the lock
+# has (`edition.lockfile.Lock`): so stored, and so held by a build, which reads a document's
+# lines only to convert it or to write the lock (10,000 copies were 24 MB). Never a
+# document's lines: those end with a line break.
 AS_ASKED = b"\0"
 # Libraries whose data shape the output: a new version may change a flag or a link.
 DATA_LIBRARIES = ("lxml", "wordfreq", "pyspellchecker")
@@ -101,7 +103,8 @@ class ConvertCache:
     def key(self, job: Job) -> str:
         text = job.sha or hashlib.sha256(job.data).hexdigest()
         digest = hashlib.sha256(self.salt)
-        digest.update(f"{job.name}\0{job.display}\0{text}\0".encode() + job.lock_lines)
+        digest.update(f"{job.name}\0{job.display}\0{text}\0".encode())
+        digest.update(job.lock_digest or lines_digest(job.lock_lines))
         return digest.hexdigest()
 
     def texts(self) -> dict[str, TextStamp]:
@@ -122,7 +125,7 @@ class ConvertCache:
         """
         if outcome.converted is None or outcome.converted.lock_lines == job.lock_lines:
             return self.key(job)
-        return self.key(replace(job, lock_lines=outcome.converted.lock_lines))
+        return self.key(replace(job, lock_lines=outcome.converted.lock_lines, lock_digest=b""))
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Outcome]:
         """The outcomes stored under ``keys`` whose TEI bytes are stored too; their

@@ -46,7 +46,9 @@ class Converted(ByFields):
     tei: bytes
     diagnostics: tuple[Diagnostic, ...]
     review: tuple[ReviewItem, ...] = ()  # what the detectors ask the editor to decide
-    lock_lines: bytes = b""  # the document's lines of the anchors lock after this build (`lock_text`)
+    # The document's lines of the anchors lock after this build (`lock_text`); from a build,
+    # `edition.cache.AS_ASKED` when they are the lines the lock has.
+    lock_lines: bytes = b""
     unresolved: frozenset[str] = frozenset()  # ids it published before that its TEI lacks
     title: str = ""  # as its header gives it (`edition.corpus.document_title`)
     tei_sha: str = ""  # SHA-256 of ``tei``, kept when the bytes are let go (hex)

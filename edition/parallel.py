@@ -52,6 +52,9 @@ class Job:
     data: bytes
     lock_lines: bytes = b""  # its lines of the anchors lock, as UTF-8 (`edition.anchors.lock_text`)
     sha: str = ""  # SHA-256 of the text (hex), when known: ``data`` may then be left empty
+    # `edition.lockfile.lines_digest` of its lock lines, when known: ``lock_lines`` may then
+    # be left empty until the text is converted after all.
+    lock_digest: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,15 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from edition.anchors import (
-    Lock,
-    carry_renames,
-    document_redirects,
-    document_renames,
-    lost_anchors,
-    read_lock,
-    write_lock_text,
-)
+from edition.anchors import carry_renames, document_redirects, document_renames, lost_anchors
 from edition.atomic import (
     delete_in_background,
     delete_now,
@@ -62,6 +54,7 @@ from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
 from edition.linkmemo import LinkMemo
+from edition.lockfile import Lock, LockIndex, LockTexts, read_lock, write_lock_text
 from edition.orphans import note_folder, prune_gone, store_file
 from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
@@ -69,7 +62,7 @@ from edition.persons import load_persons
 from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
 from edition.serialize import serialize
-from edition.store import keep_in_memory, keep_written, read_kept
+from edition.store import Store, keep_in_memory, keep_written, read_kept
 from edition.validate import PendingChecks, parse_untrusted
 
 if TYPE_CHECKING:
@@ -249,7 +242,7 @@ def convert_all(
     stamps: dict[str, TextStamp | None] = {}
     for path in texts:
         try:
-            lines = published.text(document_id(path.stem))
+            lines = published.digest(document_id(path.stem))
             job, stamps[str(path)] = _job(path, shown[path], lines, known.get(str(path)))
         except OSError as exc:
             report.add(
@@ -265,15 +258,18 @@ def convert_all(
     del found
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     paths = {path.stem: path for path in texts}
-    for index in todo:  # to be converted after all: read what its stamp let be
-        if not jobs[index].data and cache:
-            try:
-                data = paths[jobs[index].name].read_bytes()
-            except OSError as exc:
-                report.add(error(jobs[index].display, 0, 0, f"cannot read: {exc.strerror}", "source.read"))
-                data = b""
-            jobs[index] = replace(jobs[index], data=data, sha=hashlib.sha256(data).hexdigest())
-            keys[index] = cache.key(jobs[index])
+    with published.reading():
+        for index in todo:  # to be converted after all: read what its stamp and lock digest let be
+            job = replace(jobs[index], lock_lines=published.text(document_id(jobs[index].name)))
+            if not job.data and cache:
+                try:
+                    data = paths[job.name].read_bytes()
+                except OSError as exc:
+                    report.add(error(job.display, 0, 0, f"cannot read: {exc.strerror}", "source.read"))
+                    data = b""
+                job = replace(job, data=data, sha=hashlib.sha256(data).hexdigest())
+                keys[index] = cache.key(job)
+            jobs[index] = job
     if cache and stamps != known:
         cache.remember_texts({name: stamp for name, stamp in stamps.items() if stamp is not None})
     progress.advance(len(jobs) - len(todo))
@@ -288,7 +284,7 @@ def convert_all(
     fresh: list[tuple[str, Outcome, bytes]] = []
     stored: list[int] = []  # the outcomes of ``fresh``: once stored, their TEI bytes are let go
     for index, outcome in zip(todo, mapped, strict=True):
-        outcomes[index] = outcome
+        outcomes[index] = _as_asked(outcome, jobs[index].lock_lines)
         progress.advance()
         if cache:
             settled_key = cache.settled_key(jobs[index], outcome)
@@ -306,18 +302,22 @@ def convert_all(
         cache.prune({*keys, *settled}, shas)
         cache.store.close()
     converted = []
-    for job, done in zip(jobs, outcomes, strict=True):
+    for done in outcomes:
         assert done is not None  # every miss was converted above
         report.extend(done.diagnostics)
         if done.converted is not None:
             report.extend(done.converted.diagnostics)
-            doc = done.converted
-            if doc.lock_lines == AS_ASKED or (
-                doc.lock_lines == job.lock_lines and doc.lock_lines is not job.lock_lines
-            ):  # the lock's own lines: held once, not twice (50 MB at 10,000 documents)
-                doc = replace(doc, lock_lines=job.lock_lines)
-            converted.append(doc)
+            converted.append(done.converted)
     return converted
+
+
+def _as_asked(outcome: Outcome, asked: bytes) -> Outcome:
+    """The outcome with its lock lines `AS_ASKED` when they are ``asked``, the lock's: a build
+    holds a document's lines only when they change (`edition.lockfile`)."""
+    done = outcome.converted
+    if done is None or done.lock_lines != asked:
+        return outcome
+    return replace(outcome, converted=replace(done, lock_lines=AS_ASKED))
 
 
 def _store(
@@ -338,18 +338,19 @@ RACY_SECONDS = 2
 
 
 def _job(
-    path: Path, display: str, lock_lines: bytes, known: TextStamp | None
+    path: Path, display: str, lock_digest: bytes, known: TextStamp | None
 ) -> tuple[Job, TextStamp | None]:
     """The text's job, without its bytes when its stamp is the one the last build ``known``
-    (reading and hashing 10,000 texts took a fifth of a second); and its stamp to keep."""
+    (reading and hashing 10,000 texts took a fifth of a second), and without its lock lines
+    (``lock_digest`` stands for them); and its stamp to keep."""
     status = os.stat(path)
     stamp = (status.st_ino, status.st_size, status.st_mtime_ns)
     if known is not None and known[:3] == stamp:
-        return Job(path.stem, display, b"", lock_lines, known[3]), known
+        return Job(path.stem, display, b"", sha=known[3], lock_digest=lock_digest), known
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     racy = time.time_ns() - status.st_mtime_ns < RACY_SECONDS * 1_000_000_000
-    return Job(path.stem, display, data, lock_lines, sha), None if racy else (*stamp, sha)
+    return Job(path.stem, display, data, sha=sha, lock_digest=lock_digest), None if racy else (*stamp, sha)
 
 
 def build_edition(
@@ -379,7 +380,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     report.extend(check_reserved_names(texts, imported))
     report.extend(check_places(options, [*texts, *imported]))
     lock = options.sources / "anchors.lock"
-    published, found = read_kept(lock, lambda: read_lock(lock, display_path(lock)))
+    published, found = read_kept(lock, lambda: _read_lock(options, lock))
     report.extend(found)
     renames = document_renames(config.renames())
     published = carry_renames(published, renames)  # a renamed document keeps its ids
@@ -456,19 +457,45 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     for outputs in (written, pages):
         if outputs is not None:
             outputs.save()  # only now: it describes the output just published
-    if not lock.exists() or renames or any(
-        doc.lock_lines != published.text(doc.doc_id) for doc in converted
-    ):
+    changed = {doc.doc_id: doc.lock_lines for doc in converted if doc.lock_lines != AS_ASKED}
+    if not lock.exists() or renames or changed:
         # Lines of documents not built this time stay: their ids were published too.
-        lines = {doc: published.text(doc) for doc in published if doc not in built}
-        lines.update((doc.doc_id, doc.lock_lines) for doc in converted)
-        keep_written(lock, (write_lock_text(lock, lines), []))
+        kept = [doc for doc in published if doc not in built]
+        with published.reading():
+            rewritten = write_lock_text(lock, LockTexts(published, changed, [*kept, *(d.doc_id for d in converted)]))
+        keep_written(lock, (rewritten, []))
+        if options.cache:
+            _keep_lock_index(options.sources, rewritten)
     # Last: a thread deleting beside the build's own last steps would slow them.
     (delete_in_background if options.resident else delete_now)(spent)
     if options.cache:
         prune_gone()  # the caches of folders deleted or moved (once a day)
     result.diagnostics = list(report)
     return result
+
+
+LOCK_INDEX = "index"  # the key of the lock's index in its store
+
+
+def _read_lock(options: BuildOptions, lock: Path) -> tuple[Lock, list[Diagnostic]]:
+    """The anchors lock, by the index the last build kept of it where the file is unchanged."""
+    if not options.cache:
+        return read_lock(lock, display_path(lock))
+    store = Store(store_file("anchors", options.sources), code_fingerprint())
+    known = store.get_many([LOCK_INDEX]).get(LOCK_INDEX)
+    store.close()
+    read, problems = read_lock(lock, display_path(lock), known if isinstance(known, LockIndex) else None)
+    if read.index is not known and not problems:
+        _keep_lock_index(options.sources, read)
+    return read, problems
+
+
+def _keep_lock_index(sources: Path, lock: Lock) -> None:
+    if lock.on_file and lock.index is not None:
+        store = Store(store_file("anchors", sources), code_fingerprint())
+        note_folder(store.file, sources)
+        store.put_many([(LOCK_INDEX, lock.index)])
+        store.close()
 
 
 def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:

@@ -119,16 +119,25 @@ def url(site: Path, name: str) -> str:
     return (site / name.split("#")[0]).as_uri() + ("#" + name.split("#")[1] if "#" in name else "")
 
 
-def in_viewport(page: Any, selector: str) -> bool:
-    return bool(
-        page.evaluate(
+def in_viewport(page: Any, selector: str, seconds: float = 5) -> bool:
+    """Whether the element is (or, within ``seconds``, comes) into view: a page loaded by a
+    click scrolls to its fragment only once laid out, which on a busy machine is later."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
             """(selector) => {
-                const r = document.querySelector(selector).getBoundingClientRect();
+                const element = document.querySelector(selector);
+                if (!element) return false;
+                const r = element.getBoundingClientRect();
                 return r.bottom > 0 && r.top < window.innerHeight;
             }""",
-            selector,
+            arg=selector,
+            timeout=seconds * 1000,
         )
-    )
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 # --- reading from disk ---

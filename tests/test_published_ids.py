@@ -13,9 +13,9 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from edition.anchors import read_lock
 from edition.cli import main
 from edition.diagnostics import EditionError
+from edition.lockfile import read_lock
 from edition.pipeline import BuildOptions, build_edition
 
 SAMPLE = Path(__file__).parents[1] / "sources"
