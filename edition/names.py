@@ -255,7 +255,7 @@ def is_relative_form(word: str, surname: str) -> bool:
     return any(w.endswith(e) and not s.endswith(e) and len(w) > len(e) + 2 for e in RELATIVE_ENDINGS)
 
 
-def _substitution(a: str, b: str) -> float:
+def substitution_cost(a: str, b: str) -> float:
     if a == b:
         return 0.0
     if a in VOWELS and b in VOWELS:
@@ -265,7 +265,7 @@ def _substitution(a: str, b: str) -> float:
     return 1.0
 
 
-def _indel(ch: str) -> float:
+def indel_cost(ch: str) -> float:
     return 0.5 if ch in CHEAP_INDELS else 1.0
 
 
@@ -280,15 +280,15 @@ def confusion_cost(a: str, b: str) -> float:
     a, b = a.lower(), b.lower()
     previous = [0.0]
     for ch in b:
-        previous.append(previous[-1] + _indel(ch))
+        previous.append(previous[-1] + indel_cost(ch))
     for ca in a:
-        current = [previous[0] + _indel(ca)]
+        current = [previous[0] + indel_cost(ca)]
         for j, cb in enumerate(b, start=1):
             current.append(
                 min(
-                    previous[j] + _indel(ca),
-                    current[j - 1] + _indel(cb),
-                    previous[j - 1] + _substitution(ca, cb),
+                    previous[j] + indel_cost(ca),
+                    current[j - 1] + indel_cost(cb),
+                    previous[j - 1] + substitution_cost(ca, cb),
                 )
             )
         previous = current

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from edition.annotations import Annotation, make_attrs
 from edition.blocks import Block
@@ -44,6 +44,9 @@ from edition.names import (
     zipf,
 )
 from edition.persons import Personography, PersonRecord, per_register
+
+if TYPE_CHECKING:
+    from edition.surname_table import SurnameTable
 
 DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {
@@ -135,6 +138,9 @@ class Lexicon:
     surnames: Mapping[str, tuple[str, ...]]  # person id → single-word regular forms
     regular: Mapping[str, str]  # person id → the regular form a variant is regularized to
     records: Mapping[str, PersonRecord] = field(default_factory=dict)
+    # The surnames as arrays, for a register large enough to score a word against them all at
+    # once (`TABLE_FROM`); None for a small one, whose few surnames are scored one by one.
+    table: SurnameTable | None = field(default=None, compare=False, repr=False)
     # (word, cap) → the persons whose surname is within ``cap`` of it (`_near_surnames`).
     near: dict[tuple[str, float], tuple[tuple[float, str, str], ...]] = field(
         default_factory=dict, compare=False, repr=False
@@ -188,8 +194,14 @@ def build_lexicon(persons: Personography) -> Lexicon:
         key: tuple(sorted(set(forms), key=lambda f: (-len(f.words), f.person, f.words)))
         for key, forms in by_first.items()
     }
+    named = [(person, form) for person, forms in surnames.items() for form in forms]
+    table = None
+    if len(named) >= TABLE_FROM:
+        from edition.surname_table import SurnameTable  # NumPy: imported for a large register only
+
+        table = SurnameTable(named)
     return Lexicon(MappingProxyType(ordered), MappingProxyType(surnames), MappingProxyType(regular),
-                   MappingProxyType({r.id: r for r in persons}))
+                   MappingProxyType({r.id: r for r in persons}), table=table)
 
 
 def words_of(text: str) -> list[tuple[int, int]]:
@@ -552,6 +564,8 @@ def judge_variant(
 
 
 NEAR_WORDS = 20_000  # words whose near surnames a register keeps, at most
+TABLE_FROM = 64  # surnames from which a register scores a word against them all at once
+LENGTH_APART = 3  # a surname this many letters longer or shorter than the word is not scored
 
 
 def _near_surnames(word: str, lexicon: Lexicon, cap: float) -> tuple[tuple[float, str, str], ...]:
@@ -562,21 +576,30 @@ def _near_surnames(word: str, lexicon: Lexicon, cap: float) -> tuple[tuple[float
     found = lexicon.near.get((word, cap))
     if found is not None:
         return found
+    if lexicon.table is not None:
+        near = lexicon.table.near(word, cap, LENGTH_APART)
+    else:
+        near = _near_one_by_one(word, lexicon, cap)
+    if len(lexicon.near) >= NEAR_WORDS:
+        lexicon.near.clear()
+    found = lexicon.near[(word, cap)] = tuple(near)
+    return found
+
+
+def _near_one_by_one(word: str, lexicon: Lexicon, cap: float) -> list[tuple[float, str, str]]:
+    """`_near_surnames` for a small register: each surname scored by `confusion_cost`."""
     near = []
     for person, forms in lexicon.surnames.items():
         best: tuple[float, str] | None = None
         for form in forms:
-            if abs(len(form) - len(word)) > 3:
+            if abs(len(form) - len(word)) > LENGTH_APART:
                 continue
             cost = confusion_cost(word, form)
             if best is None or cost < best[0]:
                 best = (cost, form)
         if best is not None and best[0] <= cap:
             near.append((best[0], person, best[1]))
-    if len(lexicon.near) >= NEAR_WORDS:
-        lexicon.near.clear()
-    found = lexicon.near[(word, cap)] = tuple(near)
-    return found
+    return near
 
 
 def _candidates(text: str, mentions: Sequence[Mention], blocks: Sequence[Block]) -> Iterator[ReviewItem]:
