@@ -20,7 +20,7 @@ from pathlib import Path
 
 from edition.schema import cache_dir
 
-KINDS = ("convert", "pages", "outputs", "rules", "anchors")  # the cache's folders of stores kept per folder
+KINDS = ("convert", "pages", "outputs", "rules", "anchors", "settings")  # the cache's folders of stores kept per folder
 IDLE_SECONDS = 7 * 24 * 3600  # a note untouched this long, of a folder gone: its stores go
 EVERY_SECONDS = 24 * 3600  # how seldom the cache is looked through
 NOTE = ".for"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import edition.pipeline
-from edition.diagnostics import EditionError
+from edition.diagnostics import Diagnostics, EditionError
 from edition.parallel import Job, Outcome, convert_jobs
 from edition.pipeline import BuildOptions, build_edition
 from edition.render.documents import PARALLEL_FROM
@@ -465,3 +465,23 @@ def test_a_first_build_writes_its_tei_back_from_the_cache_as_a_build_without_one
     monkeypatch.setattr(edition.pipeline, "stored_tei", reading)
     assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
     assert len(asked) == len(list((sources / "texts").iterdir()))  # held no TEI bytes meanwhile
+
+
+def test_the_settings_are_read_again_only_when_one_of_their_files_changes(
+    sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    persons = sources / "persons.yaml"
+    persons.write_text(persons.read_text(encoding="utf-8") + "  - id: other\n    name: Other Yezhov\n"
+                       "    variants: [Nikolai Yezhov]\n", encoding="utf-8")  # fmt: skip
+    read: list[Path] = []
+    configure = edition.pipeline.configure
+    monkeypatch.setattr(edition.pipeline, "configure",
+                        lambda folder, report: read.append(folder) or configure(folder, report))  # fmt: skip
+    first, again = Diagnostics(), Diagnostics()
+    config, registers = edition.pipeline.configure_kept(sources, first)
+    assert edition.pipeline.configure_kept(sources, again) == (config, registers)
+    assert read == [sources]  # the second time, from the cache
+    assert list(again) == list(first) and [d.code for d in first] == ["config.persons.ambiguous-variant"]
+    persons.write_text(persons.read_text(encoding="utf-8").replace("Other Yezhov", "Another"), encoding="utf-8")
+    _, changed = edition.pipeline.configure_kept(sources, Diagnostics())
+    assert read == [sources, sources] and changed.persons.get("other").name == "Another"  # type: ignore[union-attr]
