@@ -15,6 +15,7 @@ says its records' layout).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 
@@ -24,7 +25,7 @@ class ByFields:
 
     __slots__ = ()
 
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         return type(self), tuple([getattr(self, name) for name in _field_names(type(self))])
 
 

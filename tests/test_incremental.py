@@ -226,14 +226,14 @@ def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
     before = inodes(site)
     build(sources, tmp_path / "out")
     assert sum(converted) == 0
-    # Every file of a document's folder, the title pages, the principles and each person's
-    # page; the pages that summarize the whole edition (persons list, search, sitemap …)
-    # are made anew.
+    # Every file of a document's folder, the title pages, the principles, the persons list
+    # and each person's page; the other pages that summarize the whole edition (search,
+    # sitemap …) are made anew.
     reusable = {
         name
         for name in before
         if name.startswith("d-")
-        or name in [*index_files(), "principles/index.html"]
+        or name in [*index_files(), "principles/index.html", "persons/index.html"]
         or PERSON_PAGE.fullmatch(name)
     }
     assert linked(site, before) == reusable

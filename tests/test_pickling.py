@@ -48,3 +48,17 @@ def test_a_field_outside_init_is_refused() -> None:
 
     with pytest.raises(TypeError, match="outside __init__"):
         pickle.dumps(Derived("abc"))
+
+
+def test_a_digest_read_back_shares_its_person_ids_with_every_other() -> None:
+    from edition.render.digest import Digest
+    from edition.render.teiread import DocumentInfo
+
+    def made(doc: str) -> Digest:  # ids built at run time, as a reader's are: not interned
+        pid = "".join(["zino", "viev"])
+        return Digest(DocumentInfo(doc, "T"), (pid,), "k", {pid: "h"}, {pid: 2}, "p", "q", None)
+
+    first, second = (pickle.loads(pickle.dumps(made(doc), pickle.HIGHEST_PROTOCOL)) for doc in ("d-1", "d-2"))
+    assert first == made("d-1") and second == made("d-2")
+    ids = [first.refs[0], *first.mention_keys, *first.mention_counts, second.refs[0], *second.mention_counts]
+    assert all(pid is ids[0] for pid in ids)

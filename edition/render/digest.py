@@ -20,11 +20,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 from collections import Counter
-from collections.abc import Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lxml import etree
 
@@ -97,6 +98,19 @@ class Digest(ByFields):
     persons_key: str  # hash of `Details.persons`
     declared_key: str  # hash of the title and `Details.declared`
     packed: Packed | None  # None: kept apart (`PackStore`), read when asked for (`Digests`)
+
+    def __reduce__(self) -> tuple[Callable[..., Digest], tuple[Any, ...]]:
+        return _read_back, ByFields.__reduce__(self)[1]
+
+
+def _read_back(info: DocumentInfo, refs: tuple[str, ...], info_key: str, mention_keys: Mapping[str, str],
+               mention_counts: Mapping[str, int], *rest: Any) -> Digest:  # fmt: skip
+    """A pickled digest, its person ids interned: each is one string then, not three in every
+    document's digest read back (13 MB of a rebuild's page records at 10,000 documents)."""
+    intern = sys.intern
+    return Digest(info, tuple(map(intern, refs)), info_key,
+                  {intern(pid): key for pid, key in mention_keys.items()},
+                  {intern(pid): count for pid, count in mention_counts.items()}, *rest)  # fmt: skip
 
 
 def digest(info: DocumentInfo, root: etree._Element) -> Digest:

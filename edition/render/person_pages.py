@@ -128,14 +128,19 @@ def write_persons(
             # The first page shows the person's count: it is written again when that changes.
             inputs = (person, page, count) if number == 1 else (person, page)
             once(group, [f"persons/{person.id}/{page.file}"], inputs, shown, write, mentions_of=person.id)
-    html = env.get_template("persons.html").render(
-        page_context(config, root="../", lang=config.language, current="persons"),
-        page_title=f"Persons \N{EM DASH} {config.title}",
-        rows=rows,
-        **page_about(config, "persons/index.html",
-                     f"The {len(rows)} persons named in {config.title}, with their mentions."),
-    )
-    write_page(folder / "index.html", html)
+
+    def write_index() -> None:
+        html = env.get_template("persons.html").render(
+            page_context(config, root="../", lang=config.language, current="persons"),
+            page_title=f"Persons \N{EM DASH} {config.title}",
+            rows=rows,
+            **page_about(config, "persons/index.html",
+                         f"The {len(rows)} persons named in {config.title}, with their mentions."),
+        )
+        write_page(folder / "index.html", html)
+
+    # Rendered again only when a row changes: with a register of 1,500 persons, 50 ms a build.
+    once("persons index", ["persons/index.html"], (rows,), [], write_index)
 
 
 def _write_person(
