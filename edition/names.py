@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from edition import lexicon
 
@@ -165,11 +165,18 @@ def parse_name(name: str) -> NameParts:
 
 
 def _title_at(words: list[str]) -> str:
-    for title in sorted((*TITLES, *TERRITORIAL), key=lambda t: -len(t.split())):
-        size = len(title.split())
+    for title, size in _titles_longest_first():
         if len(words) > size and " ".join(words[:size]) == title:
             return title
     return ""
+
+
+@cache
+def _titles_longest_first() -> tuple[tuple[str, int], ...]:
+    """Every title and its number of words, longest first: sorted once, not for each word of
+    each name (a register of 1,500 persons took 0.2 s to take apart)."""
+    titles = sorted((*TITLES, *TERRITORIAL), key=lambda t: -len(t.split()))
+    return tuple((title, len(title.split())) for title in titles)
 
 
 def derive_forms(name: str) -> tuple[str, ...]:

@@ -102,3 +102,14 @@ def test_chart_has_one_bar_per_document_and_escapes_every_text() -> None:
     assert tree.findtext("{http://www.w3.org/2000/svg}title") == (
         "Mentions of A <b> & C per document: Two <script>: 2"
     )
+
+
+def test_only_persons_outside_the_text_are_register_entries() -> None:
+    tei = etree.fromstring(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:xml="http://www.w3.org/XML/1998/namespace">'
+        "<teiHeader/><text><body><div><listPerson><person xml:id='quoted'><persName>In a letter"
+        "</persName></person></listPerson></div></body></text>"
+        "<standOff><listPerson><person xml:id='registered'><persName>A Person</persName></person>"
+        "</listPerson></standOff></TEI>"
+    )
+    assert [p.id for p in read_persons(tei)] == ["registered"]

@@ -157,11 +157,14 @@ def ref_ids(ref: str) -> list[str]:
     return found
 
 
+TEXT = f"{{{TEI_NS}}}text"
+
+
 def read_persons(root: etree._Element) -> list[PersonRecord]:
     """The ``person`` entries of every ``listPerson`` in ``root``, outside the text."""
     records = []
     for person in root.iterfind(".//tei:listPerson/tei:person", NS):
-        if person.xpath("ancestor::tei:text", namespaces=NS):
+        if next(person.iterancestors(TEXT), None) is not None:  # an XPath a person took 0.1 ms a document
             continue
         person_id = person.get(XML_ID, "")
         if not PERSON_ID.match(person_id):
