@@ -106,7 +106,7 @@ class Digest(ByFields):
 def _read_back(info: DocumentInfo, refs: tuple[str, ...], info_key: str, mention_keys: Mapping[str, str],
                mention_counts: Mapping[str, int], *rest: Any) -> Digest:  # fmt: skip
     """A pickled digest, its person ids interned: each is one string then, not three in every
-    document's digest read back (13 MB of a rebuild's page records at 10,000 documents)."""
+    document's digest read back (page records of 10,000 documents: 38 MB → 29 MB)."""
     intern = sys.intern
     return Digest(info, tuple(map(intern, refs)), info_key,
                   {intern(pid): key for pid, key in mention_keys.items()},
