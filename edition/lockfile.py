@@ -143,6 +143,20 @@ class Lock(Mapping[str, Sequence[Anchor]]):
     def first_line(self, doc: str) -> int:
         return self._given[doc][0] if doc in self._given else self._runs[doc][0][0]
 
+    def copyable(self, doc: str) -> tuple[int, int] | None:
+        """Where the document's lines are in the lock file, when they are one run there."""
+        runs = self._runs.get(doc, ())
+        if self._data is not None or doc in self._given or len(runs) != 1:
+            return None
+        return runs[0][1], runs[0][2]
+
+    def holds(self, path: Path, sha: bytes) -> bool:
+        """Whether the file at ``path`` is this lock's, unchanged, and its SHA-256 is ``sha``."""
+        if self._path != path or self.index is None or self.index.sha != sha or self.index.racy():
+            return False
+        status = os.stat(path)
+        return (status.st_ino, status.st_size, status.st_mtime_ns) == self.index.stamp
+
     @property
     def on_file(self) -> bool:
         """Whether its lines are read from the lock file (and its index is worth keeping)."""
@@ -290,7 +304,15 @@ def write_lock(path: Path, anchors: Iterable[Anchor]) -> None:
 
 def write_lock_text(path: Path, texts: Mapping[str, bytes]) -> Lock:
     """Write the lock from each document's lines as text (`lock_text`), sorted by document;
-    return it as `read_lock` would read it back. ``texts`` is read a document at a time.
+    return it as `read_lock` would read it back. ``texts`` is read a document at a time."""
+    return rewrite_lock(path, Lock(), texts, texts)
+
+
+def rewrite_lock(path: Path, lock: Lock, changed: Mapping[str, bytes], docs: Iterable[str]) -> Lock:
+    """`write_lock_text` of ``docs``: the lines in ``changed``, else those ``lock`` (read from
+    ``path``) has. A document's lines unchanged are copied from the file a stretch at a time,
+    their digest kept: read, hashed and written one document at a time, the lines of 10,000
+    took a one-document rebuild 0.15 s.
 
     Written piece by piece to a file beside it and compared with the old one there: the
     whole 20 MB text, and the old one read back, took 100 MB at 10,000 documents.
@@ -299,41 +321,53 @@ def write_lock_text(path: Path, texts: Mapping[str, bytes]) -> Lock:
     digests: dict[str, bytes] = {}
     whole = hashlib.sha256(LOCK_HEADER.encode())
     number, offset = 1 + LOCK_HEADER.count("\n"), len(LOCK_HEADER.encode())
+    stretch: list[tuple[str, int, int]] = []  # unchanged documents whose lines follow each other
+
+    def put(doc: str, text: bytes, lines: int, digest: bytes) -> None:
+        nonlocal number, offset
+        runs[doc] = ((number, offset, offset + len(text)),)
+        digests[doc] = digest
+        whole.update(text)
+        number += lines
+        offset += len(text)
+        out.write(text)
+
+    def flush() -> None:
+        nonlocal number, offset
+        if not stretch:
+            return
+        start = stretch[0][1]
+        with lock.reading(), lock._reader() as old:
+            old.seek(start)
+            data = old.read(stretch[-1][2] - start)
+        out.write(data)
+        whole.update(data)
+        for doc, begin, end in stretch:
+            runs[doc] = ((number, offset, offset + end - begin),)
+            digests[doc] = lock.digest(doc)
+            number += data.count(b"\n", begin - start, end - start)
+            offset += end - begin
+        stretch.clear()
+
     partial = path.with_name(f".{path.name}.part")
     with partial.open("wb") as out:
         out.write(LOCK_HEADER.encode())
-        for doc in sorted(texts):
-            text = texts[doc]
+        for doc in sorted(docs):
+            found = lock.copyable(doc) if doc not in changed else None
+            if found is not None:
+                if stretch and (found[0] != stretch[-1][2] or found[1] - stretch[0][1] > PIECE):
+                    flush()
+                stretch.append((doc, *found))
+                continue
+            flush()
+            text = changed[doc] if doc in changed else lock.text(doc)
             if text:
-                runs[doc] = ((number, offset, offset + len(text)),)
-                digests[doc] = lines_digest(text)
-                whole.update(text)
-                number += text.count(b"\n")
-                offset += len(text)
-                out.write(text)
-    if path.exists() and filecmp.cmp(partial, path, shallow=False):
+                put(doc, text, text.count(b"\n"), lines_digest(text))
+        flush()
+    if lock.holds(path, whole.digest()) or (path.exists() and filecmp.cmp(partial, path, shallow=False)):
         partial.unlink()  # unchanged: leave the file (and its timestamp) alone
     else:
         partial.replace(path)
     status = os.stat(path)
     stamp = (status.st_ino, status.st_size, status.st_mtime_ns)
     return Lock(LockIndex(stamp, time.time_ns(), whole.digest(), runs, digests), path)
-
-
-class LockTexts(Mapping[str, bytes]):
-    """The lines of ``docs`` for a new lock: those in ``changed``, else the ones ``lock`` has,
-    read when asked (`write_lock_text` asks a document at a time)."""
-
-    def __init__(self, lock: Lock, changed: Mapping[str, bytes], docs: Iterable[str]) -> None:
-        self.lock, self.changed, self.docs = lock, changed, dict.fromkeys(docs)
-
-    def __getitem__(self, doc: str) -> bytes:
-        if doc not in self.docs:
-            raise KeyError(doc)
-        return self.changed[doc] if doc in self.changed else self.lock.text(doc)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.docs)
-
-    def __len__(self) -> int:
-        return len(self.docs)

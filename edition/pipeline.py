@@ -54,7 +54,7 @@ from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
 from edition.linkmemo import LinkMemo
-from edition.lockfile import Lock, LockIndex, LockTexts, read_lock, write_lock_text
+from edition.lockfile import Lock, LockIndex, read_lock, rewrite_lock
 from edition.orphans import note_folder, prune_gone, store_file
 from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
@@ -495,7 +495,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         # Lines of documents not built this time stay: their ids were published too.
         kept = [doc for doc in published if doc not in built]
         with published.reading():
-            rewritten = write_lock_text(lock, LockTexts(published, changed, [*kept, *(d.doc_id for d in converted)]))
+            rewritten = rewrite_lock(lock, published, changed, [*kept, *(d.doc_id for d in converted)])
         keep_written(lock, (rewritten, []))
         if options.cache:
             _keep_lock_index(options.sources, rewritten)

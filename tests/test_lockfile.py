@@ -11,7 +11,15 @@ import pytest
 import edition.lockfile
 from edition.cache import AS_ASKED
 from edition.diagnostics import EditionError
-from edition.lockfile import LockIndex, lines_digest, read_lock, write_lock_text
+from edition.lockfile import (
+    LOCK_HEADER,
+    LockIndex,
+    lines_digest,
+    read_lock,
+    rewrite_lock,
+    write_lock_text,
+)
+from edition.lockfile import PIECE as PIECE_DEFAULT
 from edition.pipeline import BuildOptions, build_edition
 
 TEXTS = {
@@ -127,3 +135,48 @@ def test_a_lock_index_of_a_made_up_stamp_is_not_trusted(tmp_path: Path) -> None:
     missing = LockIndex((-1, -1, -1), 0, b"", {}, {})
     lock, _ = read_lock(path, "anchors.lock", missing)
     assert sorted(lock) == sorted(TEXTS)
+
+
+@pytest.mark.parametrize("piece", [PIECE_DEFAULT, 40])
+def test_a_lock_rewritten_from_the_old_one_is_the_lock_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    monkeypatch.setattr(edition.lockfile, "PIECE", piece)  # stretches copied in many pieces
+    path = written(tmp_path)
+    with path.open("ab") as file:  # a second run of d-a's lines, apart from its first
+        file.write(b"d-a\tp3\t7f7f7f7f7f\tPostscript\n")
+    old, _ = read_lock(path, "anchors.lock")
+    old = old.with_lines({"d-renamed": (3, b"d-renamed\tp1\t->\tp2\n")})
+    changed = {"d-b": b"d-b\tp1\t1111111111\tThe Commissar\n", "d-new": b"d-new\tp1\t2222222222\tNew\n"}
+    docs = ["d-a", "d-b", "d-c", "d-new", "d-renamed", "d-none"]  # d-none: no lines anywhere
+    expected = {doc: changed[doc] if doc in changed else old.text(doc) for doc in docs}
+    whole = tmp_path / "whole.lock"
+    write_lock_text(whole, expected)
+    with old.reading():
+        rewritten = rewrite_lock(path, old, changed, docs)
+    assert path.read_bytes() == whole.read_bytes()
+    read, _ = read_lock(path, "anchors.lock")
+    for doc in read:
+        assert rewritten.text(doc) == read.text(doc) == expected[doc]
+        assert rewritten.first_line(doc) == read.first_line(doc) and rewritten.digest(doc) == read.digest(doc)
+    assert sorted(rewritten) == sorted(read) == ["d-a", "d-b", "d-c", "d-new", "d-renamed"]
+
+
+def test_a_lock_rewritten_unchanged_is_left_alone(tmp_path: Path) -> None:
+    path = written(tmp_path)
+    a_while_ago = os.stat(path).st_mtime_ns - 10**10
+    os.utime(path, ns=(a_while_ago, a_while_ago))
+    lock, _ = read_lock(path, "anchors.lock")
+    before = os.stat(path)
+    rewritten = rewrite_lock(path, lock, {}, list(TEXTS))
+    after = os.stat(path)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert {doc: rewritten.text(doc) for doc in rewritten} == TEXTS
+
+
+def test_a_document_dropped_between_two_kept_is_not_copied_with_them(tmp_path: Path) -> None:
+    path = written(tmp_path)
+    lock, _ = read_lock(path, "anchors.lock")
+    rewritten = rewrite_lock(path, lock, {}, ["d-a", "d-c"])  # d-b lies between them in the file
+    assert path.read_bytes() == LOCK_HEADER.encode() + TEXTS["d-a"] + TEXTS["d-c"]
+    assert [rewritten.first_line(doc) for doc in rewritten] == [3, 5]
