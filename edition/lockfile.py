@@ -337,7 +337,7 @@ def rewrite_lock(path: Path, lock: Lock, changed: Mapping[str, bytes], docs: Ite
         if not stretch:
             return
         start = stretch[0][1]
-        with lock.reading(), lock._reader() as old:
+        with lock._reader() as old:
             old.seek(start)
             data = old.read(stretch[-1][2] - start)
         out.write(data)
@@ -350,7 +350,8 @@ def rewrite_lock(path: Path, lock: Lock, changed: Mapping[str, bytes], docs: Ite
         stretch.clear()
 
     partial = path.with_name(f".{path.name}.part")
-    with partial.open("wb") as out:
+    # The old file is closed before the new one replaces it (Windows refuses to replace an open file).
+    with partial.open("wb") as out, lock.reading():
         out.write(LOCK_HEADER.encode())
         for doc in sorted(docs):
             found = lock.copyable(doc) if doc not in changed else None

@@ -494,8 +494,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     if not lock.exists() or renames or changed:
         # Lines of documents not built this time stay: their ids were published too.
         kept = [doc for doc in published if doc not in built]
-        with published.reading():
-            rewritten = rewrite_lock(lock, published, changed, [*kept, *(d.doc_id for d in converted)])
+        rewritten = rewrite_lock(lock, published, changed, [*kept, *(d.doc_id for d in converted)])
         keep_written(lock, (rewritten, []))
         if options.cache:
             _keep_lock_index(options.sources, rewritten)
