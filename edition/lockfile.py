@@ -8,7 +8,7 @@ for the documents converted, and when the lock is written. Held as text they wer
 of every rebuild.
 
 The *index* — where each document's lines are in the file, and their hashes — is kept in
-the user's cache by the file's stamp (`indexed_lock`), so a rebuild does not read the lock
+the user's cache by the file's stamp (`edition.pipeline` keeps it), so a rebuild does not read the lock
 at all: parsing it took a fifth of a second. A lock rewritten within a clock tick of its
 indexing could keep its stamp; such a racy index is trusted only after the file's hash is
 checked (git's index does the same).
@@ -50,7 +50,7 @@ RACY_NS = 2_000_000_000  # a file changed this close to its indexing might keep 
 
 # A run of lock lines of one document, as `write_lock_text` writes them: one document's
 # lines are consecutive. E.g. "d-t\tp1\t3f2a9c01de\tDear Sir\nd-t\tp2\t->\tp1\n".
-_LINE_REST = rb"\t[a-z]+\d+\t[^\t\n]*\t[^\t\n]*\n"  # as `edition.anchors.LOCK_LINE`, ending its line
+_LINE_REST = rb"\t[a-z]+\d+\t[^\t\n]*\t[^\t\n]*\n"  # the rest of a line (`edition.anchors.Anchor.line`)
 LOCK_BLOCK = re.compile(
     rb"(?P<doc>" + DOCUMENT_ID.pattern.encode() + rb")" + _LINE_REST
     + rb"(?:(?P=doc)" + _LINE_REST + rb")*|(?P<other>[^\n]*\n)"
