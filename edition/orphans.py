@@ -7,7 +7,8 @@ documents are 200 MB, and every test run left dozens of memos. So each store not
 folder it serves in a file beside it (``<name>.for``), rewritten by every build that
 opens it, and at most once a day a build deletes the stores whose folder is gone and
 whose note no build has touched for a week (a first build notes its output folder before
-making it; a folder on a disk unplugged for a day is not gone).
+making it; a folder on a disk unplugged for a day is not gone). It also deletes the markers
+of files found valid (``valid/``) that no build has found for a month.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from edition.schema import cache_dir
 
 KINDS = ("convert", "pages", "outputs", "rules", "anchors", "settings")  # the cache's folders of stores kept per folder
 IDLE_SECONDS = 7 * 24 * 3600  # a note untouched this long, of a folder gone: its stores go
+# The markers of files found valid (``valid/``, `edition.validate`): a build renews the time of
+# each it finds at most once a day; one no build has found for a month is deleted.
+MARKER_RENEWED_SECONDS = 24 * 3600
+MARKER_IDLE_SECONDS = 30 * 24 * 3600
 EVERY_SECONDS = 24 * 3600  # how seldom the cache is looked through
 NOTE = ".for"
 LAST_LOOK = ".pruned"  # in the cache folder: its time is when it was last looked through
@@ -63,6 +68,7 @@ def prune_gone(now: float | None = None) -> list[Path]:
         for note in names:
             if note.endswith(NOTE) and _gone(folder / note, now):
                 deleted += _delete_store(folder, note[: -len(NOTE)], names)
+    deleted += _stale_markers(root / "valid", now)
     with contextlib.suppress(OSError):
         root.mkdir(parents=True, exist_ok=True)
         last.touch()
@@ -78,6 +84,27 @@ def _gone(note: Path, now: float) -> bool:
     except (OSError, UnicodeDecodeError):
         return False
     return bool(served) and not os.path.exists(served)
+
+
+def _stale_markers(folder: Path, now: float) -> list[Path]:
+    """Delete the markers of files found valid that no build has found for `MARKER_IDLE_SECONDS`:
+    each edit of each document left one, for good."""
+    deleted: list[Path] = []
+    try:
+        shelves = sorted(entry.path for entry in os.scandir(folder) if entry.is_dir())
+    except OSError:
+        return deleted
+    for shelf in shelves:
+        try:
+            markers = sorted((entry.path, entry.stat().st_mtime) for entry in os.scandir(shelf))
+        except OSError:
+            continue
+        for path, seen in markers:
+            if now - seen > MARKER_IDLE_SECONDS:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                    deleted.append(Path(path))
+    return deleted
 
 
 def _delete_store(folder: Path, name: str, names: list[str]) -> list[Path]:

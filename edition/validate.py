@@ -10,6 +10,7 @@ found valid (by SHA-256, with the schema's) is not checked again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -17,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +27,7 @@ from lxml import etree
 
 from edition import rules
 from edition.diagnostics import Diagnostic, Severity, error
+from edition.orphans import MARKER_RENEWED_SECONDS
 from edition.rulememo import RuleMemo, fingerprint
 from edition.safexml import read_xml, safe_parser
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
@@ -379,11 +382,14 @@ def _sha(path: Path) -> str:
 
 
 class _ValidCache:
-    """Hashes of file contents already found valid against this schema."""
+    """Hashes of file contents already found valid against this schema: an empty file each,
+    whose time a build renews at most once a day while it finds the file it stands for
+    (`edition.orphans` deletes those no build has found for a month)."""
 
     def __init__(self, shas: Mapping[Path, str] | None = None) -> None:
         self.folder = str(cache_dir() / "valid")  # a string: ten thousand Paths joined took 0.15 s
         self.shas = dict(shas or {})  # the files' SHA-256, where the caller knows them already
+        self.stale = time.time() - MARKER_RENEWED_SECONDS  # a marker older than this is renewed
 
     def _name(self, path: Path) -> str:
         sha = self.shas.get(path) or _sha(path)
@@ -391,7 +397,15 @@ class _ValidCache:
         return f"{self.folder}/{digest[:2]}/{digest}"
 
     def is_valid(self, path: Path) -> bool:
-        return os.path.exists(self._name(path))
+        name = self._name(path)
+        try:
+            seen = os.stat(name).st_mtime
+        except OSError:
+            return False
+        if seen < self.stale:
+            with contextlib.suppress(OSError):  # a read-only cache: the marker may go, costing time only
+                os.utime(name)
+        return True
 
     def remember(self, paths: Iterable[Path]) -> None:
         for path in paths:

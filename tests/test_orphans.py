@@ -74,3 +74,31 @@ def test_a_cached_build_looks_through_the_cache_and_a_build_without_one_does_not
     build_edition(BuildOptions(sources, tmp_path / "out", validate=False, search=False, jobs=1))
     build_edition(BuildOptions(sources, tmp_path / "out", validate=False, search=False, jobs=1, cache=False))
     assert looks == [True]
+
+
+def test_markers_of_files_found_valid_that_no_build_found_for_a_month_are_deleted(cache: Path) -> None:
+    now = 1_900_000_000.0
+    markers = {}
+    for name, age in (("stale", orphans.MARKER_IDLE_SECONDS + 60), ("used", orphans.MARKER_IDLE_SECONDS - 60)):
+        marker = cache / "valid" / "ab" / f"ab{name}"
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now - age, now - age))
+        markers[name] = marker
+    assert orphans.prune_gone(now) == [markers["stale"]]
+    assert markers["used"].exists() and not markers["stale"].exists()
+
+
+def test_a_build_renews_the_markers_it_finds_at_most_once_a_day(cache: Path, tmp_path: Path) -> None:
+    from edition.validate import _ValidCache
+
+    tei = tmp_path / "a.xml"
+    tei.write_bytes(b"<TEI/>")
+    known = _ValidCache()
+    known.remember([tei])
+    marker = Path(known._name(tei))
+    for age, renewed in ((orphans.MARKER_RENEWED_SECONDS - 60, False), (orphans.MARKER_RENEWED_SECONDS + 60, True)):
+        before = marker.stat().st_mtime - age
+        os.utime(marker, (before, before))
+        assert _ValidCache().is_valid(tei)
+        assert (marker.stat().st_mtime != before) == renewed
