@@ -31,6 +31,7 @@ from edition.store import Store
 
 TEI = "tei:"  # the keys of TEI bytes: "tei:" and their SHA-256
 TEXTS = "texts"  # the key of the texts' stamps (`ConvertCache.texts`)
+CORRECTED = "corrections"  # the key of the corrections found in each text (`ConvertCache.corrections_found`)
 TextStamp = tuple[int, int, int, str]
 # A conversion's lock lines when they are the lines its key was made from, the lines the lock
 # has (`edition.lockfile.Lock`): so stored, and so held by a build, which reads a document's
@@ -91,7 +92,7 @@ class ConvertCache:
             (
                 code_fingerprint()
                 + repr(shared.config)
-                + repr(shared.registers)
+                + repr(shared.registers.persons)  # the corrections are each job's own (`Job.corrections`)
                 + shared.release_date
             ).encode()
         ).digest()
@@ -103,7 +104,7 @@ class ConvertCache:
     def key(self, job: Job) -> str:
         text = job.sha or hashlib.sha256(job.data).hexdigest()
         digest = hashlib.sha256(self.salt)
-        digest.update(f"{job.name}\0{job.display}\0{text}\0".encode())
+        digest.update(f"{job.name}\0{job.display}\0{text}\0{job.corrections}\0".encode())
         digest.update(job.lock_digest or lines_digest(job.lock_lines))
         return digest.hexdigest()
 
@@ -114,6 +115,17 @@ class ConvertCache:
 
     def remember_texts(self, texts: dict[str, TextStamp]) -> None:
         self.store.put_many([(TEXTS, texts)])
+
+    def corrections_found(self, corrections: str) -> dict[str, str]:
+        """`Job.corrections` of each text by its SHA-256, as the last build found them with the
+        same ``corrections`` (a hash of them all); none if they were others."""
+        found = self.store.get_many([CORRECTED]).get(CORRECTED)
+        if isinstance(found, tuple) and len(found) == 2 and found[0] == corrections:
+            return dict(found[1])
+        return {}
+
+    def remember_corrections_found(self, corrections: str, found: dict[str, str]) -> None:
+        self.store.put_many([(CORRECTED, (corrections, found))])
 
     def settled_key(self, job: Job, outcome: Outcome) -> str:
         """The key of the next build, which reads the lock this one writes.
@@ -153,4 +165,4 @@ class ConvertCache:
     def prune(self, keep: set[str], shas: Collection[str]) -> None:
         """Delete entries this build did not use, so the cache holds one build's worth:
         those under ``keep`` stay, and the TEI bytes of ``shas``."""
-        self.store.keep_only(keep | {TEI + sha for sha in shas} | {TEXTS})
+        self.store.keep_only(keep | {TEI + sha for sha in shas} | {TEXTS, CORRECTED})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,11 +98,24 @@ class Corrections:
         """Those that may hold in ``document``, in file order."""
         return tuple(item for item in self.items if item.applies_to(document))
 
+    def found_in(self, document: str, text: str) -> tuple[Correction, ...]:
+        """Those that may hold in ``document`` and whose word ``text`` has: all a conversion of
+        it depends on (`edition.detectors.ocr.editor_decisions`), so the conversion cache keys
+        on them alone and an edit of ``corrections.yaml`` converts only the texts it touches."""
+        return tuple(item for item in self.for_document(document)
+                     if item.sic in text and whole_word(item.sic).search(text))  # fmt: skip
+
     def __iter__(self) -> Iterator[Correction]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+@functools.lru_cache(maxsize=4096)
+def whole_word(sic: str) -> re.Pattern[str]:
+    """``sic`` where it stands as a word of its own (not inside a longer word or a hyphenation)."""
+    return re.compile(rf"(?<![\w-]){re.escape(sic)}(?![\w])")
 
 
 _STEMS = "a list of text file names without .txt, such as [003_e5b59e6160513613]"

@@ -55,6 +55,9 @@ class Job:
     # `edition.lockfile.lines_digest` of its lock lines, when known: ``lock_lines`` may then
     # be left empty until the text is converted after all.
     lock_digest: bytes = b""
+    # A hash of the corrections that may hold in it (`edition.corrections.Corrections.found_in`):
+    # the conversion depends on those alone.
+    corrections: str = ""
 
 
 @dataclass(frozen=True, slots=True)

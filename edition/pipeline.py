@@ -62,6 +62,7 @@ from edition.persons import load_persons
 from edition.progress import SILENT, Progress, as_progress
 from edition.rulememo import RuleMemo
 from edition.serialize import serialize
+from edition.source import decode_source
 from edition.store import Store, keep_in_memory, keep_written, read_kept
 from edition.validate import PendingChecks, parse_untrusted
 
@@ -283,6 +284,8 @@ def convert_all(
             )
             continue
         jobs.append(job)
+    if cache and len(registers.corrections):
+        jobs = _with_corrections(jobs, registers, cache, {path.stem: path for path in texts})
     keys = [cache.key(job) for job in jobs] if cache else []
     found = cache.get_many(keys) if cache else {}
     outcomes: list[Outcome | None] = (
@@ -342,6 +345,32 @@ def convert_all(
             report.extend(done.converted.diagnostics)
             converted.append(done.converted)
     return converted
+
+
+def _with_corrections(jobs: list[Job], registers: Registers, cache: ConvertCache, paths: dict[str, Path]) -> list[Job]:
+    """The jobs, each with the hash of the corrections found in its text (`Job.corrections`):
+    kept by the text's SHA-256 while ``corrections.yaml`` is unchanged, else looked for in the
+    text as the converter will read it — so an edit of it converts only the texts it touches."""
+    corrections = registers.corrections
+    everything = hashlib.sha256(repr(corrections).encode()).hexdigest()
+    known = cache.corrections_found(everything)
+    found: dict[str, str] = {}
+    done = []
+    for job in jobs:
+        key = known.get(job.sha)
+        if key is None:
+            try:
+                data = job.data or paths[job.name].read_bytes()
+                text = decode_source(data, job.display)[0].text
+            except (OSError, EditionError):
+                text = ""  # not converted either: reported when it is
+            relevant = corrections.found_in(job.name, text)
+            key = hashlib.sha256(repr(relevant).encode()).hexdigest() if relevant else ""
+        found[job.sha] = key
+        done.append(replace(job, corrections=key))
+    if found != known:
+        cache.remember_corrections_found(everything, found)
+    return done
 
 
 def _as_asked(outcome: Outcome, asked: bytes) -> Outcome:

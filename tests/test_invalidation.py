@@ -149,13 +149,17 @@ def test_a_new_version_of_the_code_converts_checks_and_renders_everything_again(
           "site/principles/index.html"}),
         # Limited to a document without the word: it applies nowhere.
         ("{sic: wrot, corr: wrote, documents: [003_e5b59e6160513613]}", set(), set()),
+        # A word no text has as a word of its own (the letter's "wrot" only begins with it):
+        # nothing.
+        ("{sic: wro, corr: who}", set(), set()),
     ],
-    ids=["everywhere", "limited to another document"],
+    ids=["everywhere", "limited to another document", "a word no text has"],
 )  # fmt: skip
 def test_a_correction_changes_exactly_what_shows_the_words_it_corrects(
-    sources: Path, tmp_path: Path, correction: str, tei: set[str], site: set[str]
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, correction: str, tei: set[str], site: set[str]
 ) -> None:
     write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrot.")  # "wrot" is in no other text
+    converted = count_conversions(monkeypatch)
     before, after = before_and_after(
         sources,
         tmp_path / "out",
@@ -165,4 +169,22 @@ def test_a_correction_changes_exactly_what_shows_the_words_it_corrects(
     )
     assert changed(before, after) == tei
     assert site_changes(before, after) == site
+    # Only the texts the correction may change are converted again (a text's TEI converted
+    # anew comes out the same where the word is not there: none is).
+    assert converted[-1] == len(tei)
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_a_correction_found_in_a_text_by_its_decoded_reading_reconverts_it(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows line ends and a decomposed "é": the converter reads "Fréd wrot" as NFC with "\n".
+    (sources / "texts" / "letter.txt").write_bytes("A Letter\r\n\r\nDear Sir, Fre\u0301d wrot.".encode())
+    converted = count_conversions(monkeypatch)
+    before, after = before_and_after(
+        sources, tmp_path / "out",
+        lambda: (sources / "corrections.yaml").write_text("corrections:\n  - {sic: Fréd, corr: Fred}\n",
+                                                          encoding="utf-8"),
+    )  # fmt: skip
+    assert converted[-1] == 1 and changed(before, after) == {"tei/letter.xml"}
     assert after == build(sources, tmp_path / "clean", cache=False)

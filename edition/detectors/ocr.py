@@ -36,6 +36,7 @@ from typing import Any, ClassVar
 
 from edition import lexicon
 from edition.annotations import Annotation, make_attrs
+from edition.corrections import whole_word
 from edition.detectors import Detection, DetectionContext, ReviewItem
 from edition.persons import Personography, per_register
 
@@ -199,8 +200,7 @@ def editor_decisions(text: str, document: str, corrections: Any) -> Iterator[tup
     """Where ``corrections.yaml`` decides a reading: ``(start, end, corr)``; corr '' when rejected."""
     seen: set[tuple[int, int]] = set()
     for item in corrections.for_document(document):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(item.sic)}(?![\w])")
-        for match in pattern.finditer(text):
+        for match in whole_word(item.sic).finditer(text):
             span = match.span()
             if span in seen:
                 continue
