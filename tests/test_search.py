@@ -10,7 +10,13 @@ import pytest
 
 from edition.config import EditionConfig
 from edition.render import render_site
-from edition.render.search import build_index, landing_texts, pagefind_executable, search_page
+from edition.render.search import (
+    SearchPage,
+    build_index,
+    landing_texts,
+    pagefind_executable,
+    search_page,
+)
 from edition.render.teiread import NS, read_tei
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tei"
@@ -98,6 +104,17 @@ def test_a_large_edition_is_indexed_in_shards_the_search_page_merges(tmp_path: P
     for bundle in index.bundles:
         assert (tmp_path / bundle / "pagefind.js").is_file()
         assert not (tmp_path / bundle / "pagefind-ui.js").exists()  # our own page, not theirs
+
+
+@needs_pagefind
+def test_a_shard_with_no_word_to_index_has_no_bundle_and_fails_nothing(tmp_path: Path) -> None:
+    # A document of punctuation alone ("]]>" once failed a whole build): Pagefind indexes
+    # nothing of it; the shards with words are indexed as ever.
+    pages = [search_page(read_tei(TELEGRAM), []), SearchPage("d-dash", b"<html><body><main data-pagefind-body>"
+                                                             b"<h1>\xe2\x80\x94</h1><p>]]&gt;</p></main></body></html>")]
+    index = build_index(pages, tmp_path, "en", shard_size=1)
+    assert index.bundles == ("pagefind/1/",) and [run.documents for run in index.runs] == [1]
+    assert build_index(pages[1:], tmp_path / "alone", "en").bundles == ()
 
 
 @needs_pagefind

@@ -228,7 +228,7 @@ def build_index(
     bundles = [f"{SEARCH_FOLDER}/{n}/" for n in range(1, len(shards) + 1)]
     forced = (language or "en").split("-")[0].lower()
     with tempfile.TemporaryDirectory(prefix="edition-search-") as scratch:
-        def run(number: int) -> ShardRun:
+        def run(number: int) -> ShardRun | None:
             source = Path(scratch) / str(number)
             for page in shards[number]:
                 folder = source / page.doc_id
@@ -238,12 +238,13 @@ def build_index(
             return _run_pagefind(executable, source, target, forced, len(shards[number]))
 
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            runs = tuple(pool.map(run, range(len(shards))))
-    for bundle in bundles:
+            ran = tuple(pool.map(run, range(len(shards))))
+    indexed = [bundle for bundle, done in zip(bundles, ran, strict=True) if done is not None]
+    for bundle in indexed:
         for name in UNUSED:
             (site_dir / bundle / name).unlink(missing_ok=True)
         sort_filters(site_dir / bundle)
-    return SearchIndex(tuple(bundles), runs)
+    return SearchIndex(tuple(indexed), tuple(done for done in ran if done is not None))
 
 
 # The magic that opens each of Pagefind's (gzipped) data files, before its CBOR.
@@ -354,7 +355,13 @@ def _skip(data: bytes, at: int, *, head_only: bool = False) -> int:
     return end
 
 
-def _run_pagefind(executable: Path, source: Path, target: Path, language: str, count: int) -> ShardRun:
+# What Pagefind (the pinned 1.x) says when no page it was given has a word to index — a
+# document of punctuation alone ("]]>", "—"): that shard has no index, the build goes on.
+NOTHING_TO_INDEX = "was not able to build an index"
+
+
+def _run_pagefind(executable: Path, source: Path, target: Path, language: str, count: int) -> ShardRun | None:
+    """Index the pages in ``source`` into ``target``; None when none of them has a word to index."""
     command = [str(executable), "--site", str(source), "--output-path", str(target),
                "--force-language", language, "--keep-index-url", "--silent"]  # fmt: skip
     start = time.perf_counter()
@@ -370,6 +377,8 @@ def _run_pagefind(executable: Path, source: Path, target: Path, language: str, c
         if process.returncode != 0:
             log.seek(0)
             said = normalize_space(log.read().decode("utf-8", "replace"))[-500:]
+            if NOTHING_TO_INDEX in said:
+                return None
             raise EditionError(
                 [error(str(target), 0, 0, f"Pagefind failed ({process.returncode}): {said}",
                        "render.search.failed")]
