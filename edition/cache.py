@@ -64,16 +64,24 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def as_asked(outcome: Outcome, asked: bytes) -> Outcome:
+    """The outcome with its lock lines `AS_ASKED` when they are ``asked``, the lines its key
+    was made from: so stored, and so held by a build (`edition.lockfile`)."""
+    converted = outcome.converted
+    if converted is None or converted.lock_lines != asked or converted.lock_lines == AS_ASKED:
+        return outcome
+    return replace(outcome, converted=replace(converted, lock_lines=AS_ASKED))
+
+
 def without_tei(outcome: Outcome, asked: bytes | None = None) -> Outcome:
     """The outcome with its conversion's TEI bytes let go (`stored_tei` has them), and its
-    lock lines too when they are ``asked``, the lines its key was made from (`AS_ASKED`)."""
+    lock lines too when they are ``asked`` (`as_asked`)."""
+    if asked is not None:
+        outcome = as_asked(outcome, asked)
     converted = outcome.converted
-    if converted is None:
+    if converted is None or not converted.tei:
         return outcome
-    lines = AS_ASKED if asked is not None and converted.lock_lines == asked else converted.lock_lines
-    if not converted.tei and lines is converted.lock_lines:
-        return outcome
-    return replace(outcome, converted=replace(converted, tei=b"", lock_lines=lines))
+    return replace(outcome, converted=replace(converted, tei=b""))
 
 
 def stored_tei(sources: Path, shas: Iterable[str]) -> dict[str, bytes]:
@@ -117,8 +125,8 @@ class ConvertCache:
         self.store.put_many([(TEXTS, texts)])
 
     def corrections_found(self, corrections: str) -> dict[str, str]:
-        """`Job.corrections` of each text by its SHA-256, as the last build found them with the
-        same ``corrections`` (a hash of them all); none if they were others."""
+        """`Job.corrections` of each text by its name and SHA-256, as the last
+        build found them with the same ``corrections`` (a hash of them all); none if they were others."""
         found = self.store.get_many([CORRECTED]).get(CORRECTED)
         if isinstance(found, tuple) and len(found) == 2 and found[0] == corrections:
             return dict(found[1])

@@ -40,6 +40,7 @@ from edition.cache import (
     AS_ASKED,
     ConvertCache,
     TextStamp,
+    as_asked,
     cache_file,
     code_fingerprint,
     stored_tei,
@@ -49,7 +50,7 @@ from edition.config import EditionConfig, release_date
 from edition.config_load import load_edition_config
 from edition.convert import Converted
 from edition.corpus import CORPUS_FILE, corpus_document
-from edition.corrections import load_corrections
+from edition.corrections import Corrections, load_corrections
 from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
@@ -170,7 +171,6 @@ def configure(sources: Path, report: Diagnostics) -> tuple[EditionConfig, Regist
 
 
 SETTINGS = ("edition.yaml", "persons.yaml", "corrections.yaml")
-CONFIGURED = "configured"  # the key of `configure`'s last result in its store
 
 
 def configure_kept(sources: Path, report: Diagnostics) -> tuple[EditionConfig, Registers]:
@@ -187,19 +187,34 @@ def configure_kept(sources: Path, report: Diagnostics) -> tuple[EditionConfig, R
             inputs.update(f"\0{name} missing".encode())
         except OSError:
             return configure(sources, report)  # reported there, at the file
-    store = Store(store_file("settings", sources), code_fingerprint())
-    kept = store.get_many([CONFIGURED]).get(CONFIGURED)
+    kept = _kept_value("settings", sources)
     if isinstance(kept, tuple) and len(kept) == 4 and kept[0] == inputs.digest():
-        store.close()
         report.extend(kept[3])
         return kept[1], kept[2]
     found = Diagnostics()
     config, registers = configure(sources, found)
-    note_folder(store.file, sources)
-    store.put_many([(CONFIGURED, (inputs.digest(), config, registers, list(found)))])
-    store.close()
+    _keep_value("settings", sources, (inputs.digest(), config, registers, list(found)))
     report.extend(found)
     return config, registers
+
+
+KEPT = "kept"  # the key of the one value a store of `_kept_value` holds
+
+
+def _kept_value(kind: str, sources: Path) -> object:
+    """The value the last build kept in the ``kind`` store of ``sources`` (None: none)."""
+    store = Store(store_file(kind, sources), code_fingerprint())
+    try:
+        return store.get_many([KEPT]).get(KEPT)
+    finally:
+        store.close()
+
+
+def _keep_value(kind: str, sources: Path, value: object) -> None:
+    store = Store(store_file(kind, sources), code_fingerprint())
+    note_folder(store.file, sources)
+    store.put_many([(KEPT, value)])
+    store.close()
 
 
 def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]]:
@@ -285,7 +300,7 @@ def convert_all(
             continue
         jobs.append(job)
     if cache and len(registers.corrections):
-        jobs = _with_corrections(jobs, registers, cache, {path.stem: path for path in texts})
+        jobs = _with_corrections(jobs, registers.corrections, cache, {path.stem: path for path in texts})
     keys = [cache.key(job) for job in jobs] if cache else []
     found = cache.get_many(keys) if cache else {}
     outcomes: list[Outcome | None] = (
@@ -320,7 +335,7 @@ def convert_all(
     fresh: list[tuple[str, Outcome, bytes]] = []
     stored: list[int] = []  # the outcomes of ``fresh``: once stored, their TEI bytes are let go
     for index, outcome in zip(todo, mapped, strict=True):
-        outcomes[index] = _as_asked(outcome, jobs[index].lock_lines)
+        outcomes[index] = as_asked(outcome, jobs[index].lock_lines)
         progress.advance()
         if cache:
             settled_key = cache.settled_key(jobs[index], outcome)
@@ -347,17 +362,20 @@ def convert_all(
     return converted
 
 
-def _with_corrections(jobs: list[Job], registers: Registers, cache: ConvertCache, paths: dict[str, Path]) -> list[Job]:
+def _with_corrections(
+    jobs: list[Job], corrections: Corrections, cache: ConvertCache, paths: dict[str, Path]
+) -> list[Job]:
     """The jobs, each with the hash of the corrections found in its text (`Job.corrections`):
-    kept by the text's SHA-256 while ``corrections.yaml`` is unchanged, else looked for in the
-    text as the converter will read it — so an edit of it converts only the texts it touches."""
-    corrections = registers.corrections
+    kept by the text's name and SHA-256 (a correction may be limited to some documents) while
+    ``corrections.yaml`` is unchanged, else looked for in the text as the converter will read
+    it — so an edit of it converts only the texts it touches."""
     everything = hashlib.sha256(repr(corrections).encode()).hexdigest()
     known = cache.corrections_found(everything)
     found: dict[str, str] = {}
     done = []
     for job in jobs:
-        key = known.get(job.sha)
+        text_key = f"{job.name}\0{job.sha}"
+        key = known.get(text_key)
         if key is None:
             try:
                 data = job.data or paths[job.name].read_bytes()
@@ -366,20 +384,11 @@ def _with_corrections(jobs: list[Job], registers: Registers, cache: ConvertCache
                 text = ""  # not converted either: reported when it is
             relevant = corrections.found_in(job.name, text)
             key = hashlib.sha256(repr(relevant).encode()).hexdigest() if relevant else ""
-        found[job.sha] = key
+        found[text_key] = key
         done.append(replace(job, corrections=key))
     if found != known:
         cache.remember_corrections_found(everything, found)
     return done
-
-
-def _as_asked(outcome: Outcome, asked: bytes) -> Outcome:
-    """The outcome with its lock lines `AS_ASKED` when they are ``asked``, the lock's: a build
-    holds a document's lines only when they change (`edition.lockfile`)."""
-    done = outcome.converted
-    if done is None or done.lock_lines != asked:
-        return outcome
-    return replace(outcome, converted=replace(done, lock_lines=AS_ASKED))
 
 
 def _store(
@@ -535,16 +544,11 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     return result
 
 
-LOCK_INDEX = "index"  # the key of the lock's index in its store
-
-
 def _read_lock(options: BuildOptions, lock: Path) -> tuple[Lock, list[Diagnostic]]:
     """The anchors lock, by the index the last build kept of it where the file is unchanged."""
     if not options.cache:
         return read_lock(lock, display_path(lock))
-    store = Store(store_file("anchors", options.sources), code_fingerprint())
-    known = store.get_many([LOCK_INDEX]).get(LOCK_INDEX)
-    store.close()
+    known = _kept_value("anchors", options.sources)
     read, problems = read_lock(lock, display_path(lock), known if isinstance(known, LockIndex) else None)
     if read.index is not known and not problems:
         _keep_lock_index(options.sources, read)
@@ -553,10 +557,7 @@ def _read_lock(options: BuildOptions, lock: Path) -> tuple[Lock, list[Diagnostic
 
 def _keep_lock_index(sources: Path, lock: Lock) -> None:
     if lock.on_file and lock.index is not None:
-        store = Store(store_file("anchors", sources), code_fingerprint())
-        note_folder(store.file, sources)
-        store.put_many([(LOCK_INDEX, lock.index)])
-        store.close()
+        _keep_value("anchors", sources, lock.index)
 
 
 def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:

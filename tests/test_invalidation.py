@@ -188,3 +188,23 @@ def test_a_correction_found_in_a_text_by_its_decoded_reading_reconverts_it(
     )  # fmt: skip
     assert converted[-1] == 1 and changed(before, after) == {"tei/letter.xml"}
     assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_texts_alike_but_for_their_names_keep_the_corrections_of_their_own(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same bytes under two names, a correction limited to one of them: what it finds in a
+    # text is kept by name and content, not content alone.
+    for name in ("twin-a", "twin-b"):
+        (sources / "texts" / f"{name}.txt").write_text("A Note\n\nYezhov wrot it.", encoding="utf-8")
+    corrections = sources / "corrections.yaml"
+    converted = count_conversions(monkeypatch)
+    out = tmp_path / "out"
+    for corr in ("wrote", "wrote out"):
+        corrections.write_text(f"corrections:\n  - {{sic: wrot, corr: {corr}, documents: [twin-a]}}\n",
+                               encoding="utf-8")  # fmt: skip
+        build(sources, out)
+        after = build(sources, out)
+        assert converted[-1] == 0  # nothing changed since: everything from the cache
+        assert after == build(sources, tmp_path / f"clean-{corr}", cache=False)
+    assert b'resp="#editor">wrote out<' in after["tei/twin-a.xml"] and b'"#editor">wrote' not in after["tei/twin-b.xml"]
