@@ -566,13 +566,12 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
     Its salt is what every page depends on: the code, the templates, the configuration.
     """
     from edition.render.memo import PageMemo
-    from edition.render.pages import template_dir
+    from edition.render.pages import template_dir, template_files
 
     digest = hashlib.sha256(f"{code_fingerprint()}\0{config!r}\0{release_date(config)}".encode())
-    for path in sorted(template_dir().rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(template_dir()).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    for path in template_files():
+        digest.update(path.relative_to(template_dir()).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     site = (options.out / "site").resolve()
     store = store_file("pages", site)
     _forget(store.with_suffix(""))

@@ -76,6 +76,28 @@ def test_changing_a_template_changes_exactly_the_pages_it_renders(
     assert after == build(sources, tmp_path / "clean", cache=False)
 
 
+def test_python_bytecode_beside_the_templates_renders_nothing_again(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Importing the templates package (to find it) writes its __init__'s bytecode, and
+    # another Python writes its own: neither is anything the site is made from.
+    templates = tmp_path / "templates"
+    shutil.copytree(edition.render.pages.template_dir(), templates, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(edition.render.pages, "template_dir", lambda: templates)
+    out, site = tmp_path / "out", tmp_path / "out" / "site"
+    build(sources, out)
+    build(sources, out)
+    files = inodes(site)
+    build(sources, out)
+    unchanged = linked(site, files)  # all but the search index, which Pagefind writes whole
+    assert any(name.endswith("/index.html") for name in unchanged)
+    files = inodes(site)
+    (templates / "__pycache__").mkdir()
+    (templates / "__pycache__" / "__init__.cpython-399.pyc").write_bytes(b"\x00bytecode")
+    build(sources, out)
+    assert linked(site, files) == unchanged
+
+
 # ---- the code: a new version trusts no cache
 
 

@@ -83,6 +83,15 @@ def template_dir() -> Path:
     return Path(__file__).parents[2] / "templates"
 
 
+def template_files() -> list[Path]:
+    """The files of the templates folder the site is made from, sorted: not Python's
+    bytecode of its ``__init__.py``, which importing it may write (and rewrite, for
+    another Python) — hashed with the rest, it made every page be rendered again."""
+    folder = template_dir()
+    return sorted(path for path in folder.rglob("*")
+                  if path.is_file() and "__pycache__" not in path.relative_to(folder).parts)  # fmt: skip
+
+
 def environment() -> jinja2.Environment:
     """Autoescaping, strict about undefined names, stable whitespace."""
     return jinja2.Environment(
