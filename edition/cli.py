@@ -8,6 +8,8 @@ edition); a traceback only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -55,6 +57,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("edition: warnings are errors under --strict", file=sys.stderr)
         return EXIT_ERRORS
     return EXIT_OK
+
+
+def run() -> None:
+    """The ``edition`` command: `main`, then out at once.
+
+    Once the command has said everything, nothing is left to do but give the memory
+    back, and Python would free a big build's objects one by one first — 0.1 s at
+    10,000 documents. Files are closed by then (every file of the build is written
+    under ``with``; the caches' SQLite commits are durable when made).
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (``edition review | head``) leaves nothing to say it on.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 class _Exit(Exception):

@@ -200,6 +200,24 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
     assert "nothing was written" in done.stderr
 
 
+def test_the_command_ends_at_once_with_its_output_said_and_its_code(tmp_path: Path) -> None:
+    # `run` leaves without Python's teardown (os._exit): what was printed to a pipe, held
+    # in its buffer until then, must still arrive, and the exit code be main's.
+    sources = make_sources(tmp_path, {"a": b"Title\n\nYezhov came. Then Yerev left.\n"},
+                           edition="edition:\n  title: T\n",
+                           persons="persons:\n  - id: yezhov\n    name: Nikolai Yezhov\n")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env.pop("PYTHONUNBUFFERED", None)  # buffered, as standard output to a pipe is by default
+    command = [sys.executable, "-m", "edition", "review", str(sources), "--out", str(tmp_path / "r.html")]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Yerev" in done.stdout  # the table, on standard output
+    assert done.stderr.rstrip().endswith("r.html")  # the last line, said after it
+    command[4] = str(tmp_path / "missing")
+    failed = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert failed.returncode == 1 and "missing" in failed.stderr
+
+
 def test_metadata_for_a_text_that_does_not_exist_is_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
