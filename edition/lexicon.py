@@ -132,16 +132,20 @@ def _frequencies(language: str) -> Mapping[str, float]:
 
 
 def _derive_frequencies(language: str) -> dict[str, float]:
-    from wordfreq import available_languages, get_frequency_dict
+    from wordfreq import available_languages, get_frequency_dict, get_frequency_list
 
     wordlist = WORDLIST if language in available_languages(WORDLIST) else "best"
     if language not in available_languages(wordlist):
         return {}
-    return {
+    derived = {
         word: round(math.log10(freq) + 9.0, 2)
         for word, freq in get_frequency_dict(language, wordlist).items()
         if freq > 0
     }
+    # wordfreq keeps every list and dict it has built for good: 50–100 MB a language.
+    get_frequency_dict.cache_clear()
+    get_frequency_list.cache_clear()
+    return derived
 
 
 @functools.cache

@@ -156,7 +156,11 @@ def frequency_table(name: str, derive: Callable[[], Mapping[str, float]]) -> Map
     loaded = _read(name)  # a file system that cannot map files: the file read whole
     if loaded is not None and loaded[1]["table"]:
         return _sorted_table(*loaded)
-    return _derive_table(name, derive)
+    derived = _derive_table(name, derive)
+    # Derived (a first build on this machine), the table is a dict of a language's every
+    # word: read through its new file instead, as later builds will, it is let go — eight
+    # languages held as dicts took a worker to 500–600 MB.
+    return _read_mapped(name) or derived
 
 
 def _derive_table(name: str, derive: Callable[[], Mapping[str, float]]) -> Mapping[str, float]:

@@ -46,7 +46,9 @@ def test_a_set_is_derived_once_then_read_back_equal(cache: Path) -> None:
 
 def test_a_table_reads_back_with_the_same_values_as_a_dict_or_a_sorted_table(cache: Path) -> None:
     calls, derive = counted(TABLE)
-    assert wordlists.frequency_table("test-table", derive) == TABLE
+    derived = wordlists.frequency_table("test-table", derive)
+    # Handed back as the file it was written to, not as the dict derived: that is let go.
+    assert isinstance(derived, wordlists.SortedTable) and dict(derived.items()) == TABLE
     table = wordlists.frequency_table("test-table", derive)
     assert isinstance(table, wordlists.SortedTable)
     assert dict(table.items()) == TABLE and len(table) == len(TABLE)
@@ -118,7 +120,12 @@ def test_lists_of_another_fingerprint_are_removed_when_one_is_written(cache: Pat
 
 
 def test_the_lexicon_reads_the_same_lists_from_the_cache(cache: Path) -> None:
+    import wordfreq
+
     derived = lexicon._derive_frequencies("fr")
+    # Written once, never read from wordfreq again: its lists are not kept in memory.
+    assert wordfreq.get_frequency_dict.cache_info().currsize == 0
+    assert wordfreq.get_frequency_list.cache_info().currsize == 0
     wordlists.frequency_table("zipf-fr", lambda: derived)
     table = wordlists.frequency_table("zipf-fr", lambda: {})
     assert isinstance(table, wordlists.SortedTable)
