@@ -266,7 +266,7 @@ def _validate(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.validate import check_files, report_json
 
     files = _tei_files(args.tei)
-    problems = check_files(files, display_path)
+    problems = check_files(files, display_path, jobs=0)  # all cores
     errors = sum(1 for d in problems if d.is_error)
     failed = bool(errors) or (args.strict and bool(problems))
     if args.format == "json":

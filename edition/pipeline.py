@@ -498,7 +498,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             shown = dict(zip(checked, display_names(tei_target, [path.name for path in checked]), strict=True))
             theirs = [tei_stage / path.name for path in imported]  # reported, published as they are
             checking = PendingChecks(checked, lambda p: shown[p], schema=True, as_is=theirs,
-                                     memo=memo, shas=shas)  # fmt: skip
+                                     memo=memo, shas=shas, jobs=options.jobs)  # fmt: skip
         if site_stage is not None:
             progress.stage("rendering the site", len(tei_files))
             from edition.render import render_site  # the site is optional: load it only when built

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -36,7 +37,11 @@ from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
 JING_LINE = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<kind>error|fatal|warning): (?P<message>.*)$"
 )
+R = TypeVar("R")
 MESSAGE_LIMIT = 300  # Jing lists every element it expected; a reader needs the first few
+# Fewer files than this are parsed and checked faster than processes start. A clean
+# 10,000-document build parsed and checked them all in its own process: 11 s of 99.
+PARALLEL_FROM = 64
 
 
 def parse_untrusted(path: Path, display: str) -> tuple[etree._ElementTree | None, list[Diagnostic]]:
@@ -142,6 +147,7 @@ def check_files(
     schema: bool = True,
     as_is: Collection[Path] = (),
     memo: RuleMemo | None = None,
+    jobs: int = 1,
 ) -> list[Diagnostic]:
     """Everything `edition validate` checks: safe parsing, tei_all (unless not ``schema``), rules.
 
@@ -152,8 +158,9 @@ def check_files(
     as warnings; a file that is unsafe or not well-formed is an error all the same.
     ``memo``: the rules' results of files seen before (`edition.rulememo`); a file it
     knows is neither parsed nor checked again unless a file it points into changed.
+    ``jobs``: processes to parse and check many files in (0: all cores).
     """
-    return PendingChecks(paths, display, schema=schema, as_is=as_is, memo=memo).result()
+    return PendingChecks(paths, display, schema=schema, as_is=as_is, memo=memo, jobs=jobs).result()
 
 
 class PendingChecks:
@@ -168,23 +175,31 @@ class PendingChecks:
         as_is: Collection[Path],
         memo: RuleMemo | None,
         shas: Mapping[Path, str] | None = None,
+        jobs: int = 1,
     ) -> None:
-        """``shas``: the SHA-256 of files the caller has hashed already (it wrote them)."""
-        self.paths, self.display, self.as_is, self.memo = paths, display, as_is, memo
+        """``shas``: the SHA-256 of files the caller has hashed already (it wrote them);
+        ``jobs``: processes to parse and check many files in (0: all cores)."""
+        self.paths, self.display, self.as_is, self.memo, self.jobs = paths, display, as_is, memo, jobs
         self.ids: dict[Path, frozenset[str] | None] = {}  # None: the memo knows them (`FileIds`)
         self.shas: dict[Path, str] = dict(shas or {})
         self.problems: list[Diagnostic] = []
+        known: set[Path] = set()
         for path in paths:
             if memo is not None:
                 if path not in self.shas:
                     self.shas[path] = _sha(path)
                 if memo.knows(self.shas[path], display(path)):  # parsed safely and well-formed then
-                    self.ids[path] = None
-                    continue
-            tree, found = parse_untrusted(path, display(path))
+                    known.add(path)
+        unknown = list(dict.fromkeys(path for path in paths if path not in known))
+        read = dict(zip(unknown, self._map(_read_ids, [(path, display(path)) for path in unknown]), strict=True))
+        for path in paths:  # in their order: a name given twice is the last one's (`FileIds`)
+            if path in known:
+                self.ids[path] = None
+                continue
+            found, ids = read[path]
             self.problems.extend(found)
-            if tree is not None:  # not kept: ten thousand trees would not fit in memory
-                self.ids[path] = rules.element_ids(tree.getroot())
+            if ids is not None:
+                self.ids[path] = ids
         self.validation = (
             PendingValidation(list(self.ids), display, well_formed=True, shas=self.shas)
             if schema and self.ids
@@ -197,22 +212,28 @@ class PendingChecks:
         if self.validation is not None:
             problems.extend(self.validation.result())
         files = FileIds(self.ids, self.shas, self.display, self.memo)
-        context = rules.Context(files)
         memo = self.memo
+        todo: list[Path] = []
         for path in self.ids:
             shown = self.display(path)
             remembered = memo.diagnostics(self.shas[path], shown, files.fingerprint) if memo is not None else None
             if remembered is not None:
                 problems.extend(remembered)
-                continue
-            tree = etree.parse(str(path), safe_parser())  # safe: parse_untrusted accepted it
-            found = rules.check_tree(tree.getroot(), shown, context)
+            else:
+                todo.append(path)
+        # Other processes see the ids as a plain mapping: only when every file's are held
+        # (a clean build; a new version of the code), none read from the memo on demand.
+        held = all(ids is not None for ids in self.ids.values())
+        context = rules.Context(files.held() if held else files)
+        asked = [(path, self.display(path), memo is not None, memo is not None and self.ids[path] is None)
+                 for path in todo]  # fmt: skip
+        checked = self._map(_check_rules, asked, context, shareable=held)
+        for path, (found, consulted, ids) in zip(todo, checked, strict=True):
             problems.extend(found)
             if memo is not None:
-                consulted = rules.consulted_files(tree.getroot(), context)
-                held = self.ids[path]  # parsed above; else a file the memo knew, checked again
-                ids = held if held is not None else rules.element_ids(tree.getroot())
-                memo.remember(self.shas[path], shown, ids, found, consulted, files.fingerprint)
+                own = self.ids[path]  # parsed above; else a file the memo knew, checked again
+                memo.remember(self.shas[path], self.display(path), own if own is not None else ids,
+                              found, consulted, files.fingerprint)  # fmt: skip
         order = {self.display(path): index for index, path in enumerate(self.paths)}
         theirs = {self.display(path) for path in self.as_is}
         problems = [
@@ -226,6 +247,47 @@ class PendingChecks:
     def cancel(self) -> None:
         if self.validation is not None:
             self.validation.cancel()
+
+    def _map(self, function: Callable[..., R], items: Sequence[Any],
+             context: rules.Context | None = None, shareable: bool = True) -> Iterable[R]:  # fmt: skip
+        """``function`` over ``items`` in order: in ``jobs`` processes when there are many and
+        ``context`` can go with them (``shareable``), else here."""
+        if len(items) < PARALLEL_FROM or self.jobs == 1 or not shareable:
+            return [function(item, context) for item in items]
+        from edition.parallel import map_in_order  # a small check need not import the converter
+
+        # There each call finds the context `_start_checker` left.
+        return map_in_order(function, items, self.jobs, _start_checker, (context,))
+
+
+_context: rules.Context | None = None  # the rules' context, in a process that checks (`_start_checker`)
+
+
+def _start_checker(context: rules.Context | None) -> None:
+    global _context
+    _context = context
+
+
+def _read_ids(item: tuple[Path, str], context: rules.Context | None = None,
+              ) -> tuple[list[Diagnostic], frozenset[str] | None]:  # fmt: skip
+    """A file parsed as untrusted: its problems, and its ids if it is well-formed (the tree
+    is not kept: ten thousand would not fit in memory)."""
+    path, shown = item
+    tree, found = parse_untrusted(path, shown)
+    return found, rules.element_ids(tree.getroot()) if tree is not None else None
+
+
+def _check_rules(item: tuple[Path, str, bool, bool], context: rules.Context | None = None,
+                 ) -> tuple[list[Diagnostic], set[str], frozenset[str]]:  # fmt: skip
+    """The rules over one file (parsed safely before); the files they consulted, if asked (for
+    a memo), and the file's ids, if asked (those of a file the memo knew, checked again)."""
+    path, shown, consulted, ids = item
+    context = context or _context
+    assert context is not None
+    root = etree.parse(str(path), safe_parser()).getroot()  # safe: parse_untrusted accepted it
+    return (rules.check_tree(root, shown, context),
+            rules.consulted_files(root, context) if consulted else set(),
+            rules.element_ids(root) if ids else frozenset())  # fmt: skip
 
 
 class FileIds(Mapping[str, frozenset[str]]):
@@ -262,6 +324,10 @@ class FileIds(Mapping[str, frozenset[str]]):
 
     def __contains__(self, name: object) -> bool:
         return name in self._paths
+
+    def held(self) -> dict[str, frozenset[str]]:
+        """The ids held (parsed in this check), by file name: every file's when the memo knew none."""
+        return dict(self._held)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import edition.validate as edition_validate
 from edition.rulememo import RuleMemo
 from edition.validate import check_files
 
@@ -101,3 +102,40 @@ def test_a_memo_whose_ids_are_lost_reads_them_from_the_files(tmp_path: Path) -> 
     assert check(paths, tmp_path / "memo") == check(paths, None) == []
     write(paths[1], TEI.format('<p><ref target="a.xml#nowhere">see</ref></p>'))
     assert any("rules.ref.unresolved" in line for line in check(paths, tmp_path / "memo"))
+
+
+def many(folder: Path) -> list[Path]:
+    """More files than are checked in one process (`PARALLEL_FROM`), pointing into each other,
+    into the register and nowhere, with duplicate ids, and one not well-formed."""
+    folder.mkdir()
+    paths = [write(folder / "persons.xml", REGISTER.format('<person xml:id="yezhov"/><person xml:id="x"/>'))]
+    for n in range(edition_validate.PARALLEL_FROM + 20):
+        body = (f'<p xml:id="p{n}"><persName ref="persons.xml#yezhov">Y</persName>'
+                f'<ref target="d{n - 1}.xml#p{n - 1}">back</ref>'
+                f'<ref target="d{n + 1}.xml#p{n}">on</ref></p>')  # fmt: skip
+        if n % 7 == 0:
+            body += f'<p xml:id="p{n}"/>'
+        paths.append(write(folder / f"d{n}.xml", TEI.format(body)))
+    paths.append(write(folder / "broken.xml", "<TEI><p>"))
+    return paths
+
+
+def test_many_files_checked_in_other_processes_report_and_remember_what_one_process_does(
+    tmp_path: Path,
+) -> None:
+    paths = many(tmp_path / "many")
+    alone = check_files(paths, schema=False, jobs=1)
+    assert {d.code for d in alone} == {"rules.id.duplicate", "rules.ref.unresolved", "rules.ref.external", "xml.syntax"}
+    assert any(d.path.endswith("broken.xml") for d in alone)  # not well-formed: said, located
+    memos = []
+    for jobs in (1, 2):
+        memo = RuleMemo(tmp_path / f"memo{jobs}", "salt")
+        assert check_files(paths, schema=False, memo=memo, jobs=jobs) == alone
+        memo.save()
+        memos.append(RuleMemo(tmp_path / f"memo{jobs}", "salt"))
+    assert memos[0].previous == memos[1].previous
+    assert dict(memos[0].id_store.items()) == dict(memos[1].id_store.items())
+    # One file changed, the rest known to the memo: checked here, with the same result.
+    write(paths[3], TEI.format('<p xml:id="p2"/>'))
+    fresh = check_files(paths, schema=False, jobs=1)
+    assert check_files(paths, schema=False, memo=memos[1], jobs=2) == fresh
