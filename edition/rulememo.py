@@ -16,7 +16,7 @@ folder, in the user's cache (`edition.store`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from edition.diagnostics import Diagnostic
 from edition.pickling import ByFields
 from edition.store import Store
 
-LAYOUT = "rules 3"  # of the memo's entries: a memo of another layout is empty
+LAYOUT = "rules 4"  # of the memo's entries: a memo of another layout is empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +38,22 @@ class Checked(ByFields):
 
 def fingerprint(ids: Collection[str] | None) -> str:
     """A short hash of a set of ids; "" for a file that was not among those checked."""
-    if ids is None:
-        return ""
-    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:32]
+    return "" if ids is None else packed_fingerprint(pack_ids(ids))
+
+
+def packed_fingerprint(packed: bytes) -> str:
+    """`fingerprint` of the ids `pack_ids` packed, without unpacking them."""
+    return hashlib.sha256(packed).hexdigest()[:32]
+
+
+def pack_ids(ids: Iterable[str]) -> bytes:
+    """A file's ids in a tenth of the room: sorted, one a line (an ``xml:id`` has no white
+    space). As sets of strings, 10,000 documents' ids were 50 MB of a clean build."""
+    return "\n".join(sorted(ids)).encode()
+
+
+def unpack_ids(packed: bytes) -> frozenset[str]:
+    return frozenset(packed.decode().split("\n")) if packed else frozenset()
 
 
 class RuleMemo:
@@ -55,7 +68,7 @@ class RuleMemo:
             if isinstance(entry, Checked):
                 self.previous[(sha, display)] = entry
         self.current: dict[tuple[str, str], Checked] = {}
-        self._ids: dict[tuple[str, str], frozenset[str]] = {}  # of the files checked this build
+        self._ids: dict[tuple[str, str], bytes] = {}  # of the files checked this build (`pack_ids`)
 
     def knows(self, sha: str, display: str) -> bool:
         """Whether the file was checked before (parsed safely and well-formed then)."""
@@ -67,8 +80,8 @@ class RuleMemo:
 
     def ids_of(self, sha: str, display: str) -> frozenset[str] | None:
         """The ids of a file checked before, without parsing it; None when not stored."""
-        found = self.id_store.get_many([f"{sha}\0{display}"])
-        return next(iter(found.values()), None)
+        found = next(iter(self.id_store.get_many([f"{sha}\0{display}"]).values()), None)
+        return unpack_ids(found) if isinstance(found, bytes) else None
 
     def diagnostics(
         self, sha: str, display: str, prints: Callable[[str], str]
@@ -83,10 +96,11 @@ class RuleMemo:
         self.current[(sha, display)] = entry
         return entry.diagnostics
 
-    def remember(self, sha: str, display: str, ids: frozenset[str], found: Collection[Diagnostic],
+    def remember(self, sha: str, display: str, ids: bytes, found: Collection[Diagnostic],
                  targets: Collection[str], prints: Callable[[str], str]) -> None:  # fmt: skip
+        """Keep a file's check: its ids (`pack_ids`), what the rules found, what they consulted."""
         self.current[(sha, display)] = Checked(
-            fingerprint(ids), tuple(found), tuple((name, prints(name)) for name in sorted(targets))
+            packed_fingerprint(ids), tuple(found), tuple((name, prints(name)) for name in sorted(targets))
         )
         self._ids[(sha, display)] = ids
 

@@ -29,7 +29,7 @@ from lxml import etree
 from edition import rules
 from edition.diagnostics import Diagnostic, Severity, error
 from edition.orphans import MARKER_RENEWED_SECONDS
-from edition.rulememo import RuleMemo, fingerprint
+from edition.rulememo import RuleMemo, fingerprint, pack_ids, packed_fingerprint, unpack_ids
 from edition.safexml import read_xml, safe_parser
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
 
@@ -180,7 +180,7 @@ class PendingChecks:
         """``shas``: the SHA-256 of files the caller has hashed already (it wrote them);
         ``jobs``: processes to parse and check many files in (0: all cores)."""
         self.paths, self.display, self.as_is, self.memo, self.jobs = paths, display, as_is, memo, jobs
-        self.ids: dict[Path, frozenset[str] | None] = {}  # None: the memo knows them (`FileIds`)
+        self.ids: dict[Path, bytes | None] = {}  # packed (`pack_ids`); None: the memo knows them
         self.shas: dict[Path, str] = dict(shas or {})
         self.problems: list[Diagnostic] = []
         known: set[Path] = set()
@@ -269,16 +269,16 @@ def _start_checker(context: rules.Context | None) -> None:
 
 
 def _read_ids(item: tuple[Path, str], context: rules.Context | None = None,
-              ) -> tuple[list[Diagnostic], frozenset[str] | None]:  # fmt: skip
-    """A file parsed as untrusted: its problems, and its ids if it is well-formed (the tree
-    is not kept: ten thousand would not fit in memory)."""
+              ) -> tuple[list[Diagnostic], bytes | None]:  # fmt: skip
+    """A file parsed as untrusted: its problems, and its ids (`pack_ids`) if it is
+    well-formed (the tree is not kept: ten thousand would not fit in memory)."""
     path, shown = item
     tree, found = parse_untrusted(path, shown)
-    return found, rules.element_ids(tree.getroot()) if tree is not None else None
+    return found, pack_ids(rules.element_ids(tree.getroot())) if tree is not None else None
 
 
 def _check_rules(item: tuple[Path, str, bool, bool], context: rules.Context | None = None,
-                 ) -> tuple[list[Diagnostic], set[str], frozenset[str]]:  # fmt: skip
+                 ) -> tuple[list[Diagnostic], set[str], bytes]:  # fmt: skip
     """The rules over one file (parsed safely before); the files they consulted, if asked (for
     a memo), and the file's ids, if asked (those of a file the memo knew, checked again)."""
     path, shown, consulted, ids = item
@@ -287,47 +287,75 @@ def _check_rules(item: tuple[Path, str, bool, bool], context: rules.Context | No
     root = etree.parse(str(path), safe_parser()).getroot()  # safe: parse_untrusted accepted it
     return (rules.check_tree(root, shown, context),
             rules.consulted_files(root, context) if consulted else set(),
-            rules.element_ids(root) if ids else frozenset())  # fmt: skip
+            pack_ids(rules.element_ids(root)) if ids else b"")  # fmt: skip
+
+
+class HeldIds(Mapping[str, frozenset[str]]):
+    """Files' ids by name, packed (`rulememo.pack_ids`), each unpacked when first asked for:
+    most files nobody points into. Plain data, for the processes that check (`PendingChecks`)."""
+
+    def __init__(self, packed: dict[str, bytes]) -> None:
+        self.packed = packed
+        self._unpacked: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        found = self._unpacked.get(name)
+        if found is None:
+            found = self._unpacked[name] = unpack_ids(self.packed[name])
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packed)
+
+    def __len__(self) -> int:
+        return len(self.packed)
 
 
 class FileIds(Mapping[str, frozenset[str]]):
     """Each checked file's ids by its name, as the rules look them up (`rules.Context`).
 
-    The ids of a file parsed in this check are held; those of a file the memo knows
-    are read from it when a pointer asks for them — most files nobody points into.
-    `fingerprint` answers without reading: the memo keeps each file's fingerprint.
+    The ids of a file parsed in this check are held (packed: `HeldIds`); those of a file
+    the memo knows are read from it when a pointer asks for them — most files nobody
+    points into. `fingerprint` answers without reading: the memo keeps each file's.
     """
 
-    def __init__(self, ids: Mapping[Path, frozenset[str] | None], shas: Mapping[Path, str],
+    def __init__(self, ids: Mapping[Path, bytes | None], shas: Mapping[Path, str],
                  display: Callable[[Path], str], memo: RuleMemo | None) -> None:  # fmt: skip
         self._paths: dict[str, Path] = {}
-        self._held: dict[str, frozenset[str]] = {}
+        packed: dict[str, bytes] = {}
         for path, found in ids.items():  # a name given twice: the last, as a dict of them would
             self._paths[path.name] = path
             if found is not None:
-                self._held[path.name] = found
+                packed[path.name] = found
             else:
-                self._held.pop(path.name, None)
+                packed.pop(path.name, None)
+        self._held = HeldIds(packed)
+        self._read: dict[str, frozenset[str]] = {}  # from the memo
         self._shas, self._display, self._memo = shas, display, memo
         self._prints: dict[str, str] = {}
 
     def __getitem__(self, name: str) -> frozenset[str]:
-        if name not in self._held:
+        if name in self._held:
+            return self._held[name]
+        if name not in self._read:
             path = self._paths[name]
             assert self._memo is not None  # a file without ids held is one the memo knows
             found = self._memo.ids_of(self._shas[path], self._display(path))
             if found is None:  # not stored after all: read from the file, checked well-formed before
                 tree, _ = parse_untrusted(path, self._display(path))
                 found = rules.element_ids(tree.getroot()) if tree is not None else frozenset()
-            self._held[name] = found
-        return self._held[name]
+            self._read[name] = found
+        return self._read[name]
 
     def __contains__(self, name: object) -> bool:
         return name in self._paths
 
-    def held(self) -> dict[str, frozenset[str]]:
+    def held(self) -> HeldIds:
         """The ids held (parsed in this check), by file name: every file's when the memo knew none."""
-        return dict(self._held)
+        return self._held
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._paths)
@@ -341,9 +369,10 @@ class FileIds(Mapping[str, frozenset[str]]):
             path = self._paths.get(name)
             if path is None:
                 self._prints[name] = fingerprint(None)
-            elif name in self._held or self._memo is None:
-                self._prints[name] = fingerprint(self[name])
+            elif name in self._held:
+                self._prints[name] = packed_fingerprint(self._held.packed[name])
             else:
+                assert self._memo is not None  # a file without ids held is one the memo knows
                 self._prints[name] = self._memo.ids_print(self._shas[path], self._display(path))
         return self._prints[name]
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import edition.validate as edition_validate
-from edition.rulememo import RuleMemo
+from edition.rulememo import RuleMemo, fingerprint, pack_ids, packed_fingerprint, unpack_ids
 from edition.validate import check_files
 
 TEI = '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>{}</body></text></TEI>'
@@ -139,3 +141,16 @@ def test_many_files_checked_in_other_processes_report_and_remember_what_one_proc
     write(paths[3], TEI.format('<p xml:id="p2"/>'))
     fresh = check_files(paths, schema=False, jobs=1)
     assert check_files(paths, schema=False, memo=memos[1], jobs=2) == fresh
+
+
+# An xml:id is an NCName: no white space, no colon, not empty.
+NCNAMES = st.from_regex(r"[A-Za-z_\u00c0-\u02ff][\w.\-\u00b7\u0300-\u036f]*", fullmatch=True)
+
+
+@given(st.frozensets(NCNAMES, max_size=30))
+def test_ids_are_held_packed_and_read_back_the_same(ids: frozenset[str]) -> None:
+    packed = pack_ids(ids)
+    assert unpack_ids(packed) == ids
+    assert packed_fingerprint(packed) == fingerprint(ids)
+    held = edition_validate.HeldIds({"a.xml": packed})
+    assert held["a.xml"] == ids and "a.xml" in held and list(held) == ["a.xml"]
