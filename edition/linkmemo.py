@@ -69,6 +69,7 @@ class LinkMemo:
             group: record for group, record in self.store.items() if isinstance(record, Record)
         }
         self.current: dict[str, Record] = {}
+        self._later: list[tuple[str, str, tuple[str, ...]]] = []  # `record_later`: stamped in `save`
 
     def key(self, *parts: str) -> str:
         """The key of a group: the salt and every other input, said as text."""
@@ -135,11 +136,18 @@ class LinkMemo:
         """Remember what the freshly written ``files`` (paths in the folder) of ``group`` were
         made from; ``folder``, if the group owns one: the files are all it holds."""
         names = tuple(sorted(files))
-        stamps = b"".join(STAMP.pack(*_packable(file_stamp(f"{staged}/{name}"))) for name in names)
-        self.current[group] = Record(key, names, stamps, facts, folder)
+        self.current[group] = Record(key, names, _stamps(str(staged), names), facts, folder)
+
+    def record_later(self, group: str, key: str, files: Sequence[str]) -> None:
+        """`record` ``files`` not written yet (written later in this build, in other processes):
+        stamped where they are published, when this build's records are saved."""
+        self._later.append((group, key, tuple(sorted(files))))
 
     def save(self) -> None:
         """Write this build's records, once its output is published; a memo not written costs time only."""
+        for group, key, names in self._later:
+            self.current[group] = Record(key, names, _stamps(str(self.published), names))
+        self._later = []
         self.store.put_many(
             (group, record)
             for group, record in self.current.items()
@@ -161,6 +169,10 @@ def _stamps_hold(folder: str, record: Record) -> bool:
     except OSError:
         return False
     return True
+
+
+def _stamps(folder: str, names: Sequence[str]) -> bytes:
+    return b"".join(STAMP.pack(*_packable(file_stamp(f"{folder}/{name}"))) for name in names)
 
 
 def _packable(stamp: tuple[int, int, int]) -> tuple[int, int, int]:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import edition.pipeline
+import edition.render.person_pages
 from edition.diagnostics import Diagnostics, EditionError
 from edition.parallel import Job, Outcome, convert_jobs
 from edition.pipeline import BuildOptions, build_edition
@@ -149,6 +150,36 @@ def test_parallel_equals_serial(sources: Path, tmp_path: Path) -> None:
     assert build(sources, tmp_path / "parallel", cache=False, jobs=2) == build(
         sources, tmp_path / "serial", cache=False, jobs=1
     )
+
+
+def test_persons_pages_written_in_other_processes_are_those_one_process_writes(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A document to a page of mentions: Yezhov's pages, one for each document naming him,
+    # are more than are written in one process.
+    monkeypatch.setattr(edition.render.person_pages, "MENTION_DOCUMENTS", 1)
+    count = edition.render.person_pages.PARALLEL_FROM + 2
+    for k in range(count):
+        (sources / "texts" / f"copy{k}.txt").write_text(f"Copy {k}\n\nYezhov came.", encoding="utf-8")
+    started = tmp_path / "writers"  # each process started to write pages leaves its number
+    started.mkdir()
+    original = edition.render.person_pages._start_writer
+    monkeypatch.setattr(edition.render.person_pages, "_start_writer",
+                        lambda *args: ((started / str(os.getpid())).touch(), original(*args)))  # fmt: skip
+    build(sources, tmp_path / "serial", cache=False, jobs=1)  # writes the lock both then read
+    serial = build(sources, tmp_path / "serial", cache=False, jobs=1)
+    assert not list(started.iterdir())
+    mentions = [name for name in serial if re.fullmatch(r"site/persons/yezhov/mentions-\d+\.html", name)]
+    assert len(mentions) >= count - 1
+    assert build(sources, tmp_path / "parallel", cache=False, jobs=2) == serial
+    assert list(started.iterdir()) and str(os.getpid()) not in {p.name for p in started.iterdir()}
+    # With the page memo, the mentions are read from it in the other processes, and the
+    # pages they wrote are recorded where they are published: a rebuild takes them over.
+    out = tmp_path / "cached"
+    assert build(sources, out, jobs=2) == serial
+    pages = inodes(out / "site")
+    assert build(sources, out, jobs=2) == serial
+    assert {f"persons/yezhov/{name.rpartition('/')[2]}" for name in mentions} <= linked(out / "site", pages)
 
 
 PERSON_PAGE = re.compile(r"persons/[^/]+/index\.html")

@@ -115,7 +115,7 @@ def render_site(
     once = _once(memo, site_dir, digests.digests)
     once("index", pages.index_files(), (), [info.id for info in infos],
          lambda: pages.write_index(env, site_dir, config, infos))  # fmt: skip
-    person_pages.write_persons(env, site_dir, config, infos, personography, digests, once)
+    person_pages.write_persons(env, site_dir, config, infos, personography, digests, once, jobs)
 
     def write_principles() -> None:
         titles = {info.id: info.title for info in infos}
@@ -256,7 +256,7 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) 
     """
 
     def run(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
-            write: Callable[[], None], mentions_of: str = "") -> None:  # fmt: skip
+            write: Callable[[], None], mentions_of: str = "", later: bool = False) -> None:  # fmt: skip
         if memo is None:
             write()
             return
@@ -268,7 +268,10 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) 
         key = memo.key(*map(repr, inputs), "\n".join(taken))  # one part: 1,300 pages × 50 documents
         if memo.reuse(group, key, site_dir) is None:
             write()
-            memo.record(group, key, site_dir, files)
+            if later:
+                memo.record_later(group, key, files)
+            else:
+                memo.record(group, key, site_dir, files)
 
     return run
 

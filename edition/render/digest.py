@@ -85,6 +85,11 @@ class PackStore(Protocol):
 
     def packed(self, shas: Sequence[str]) -> Mapping[str, Packed]: ...
 
+    def for_another_process(self) -> PackStore:
+        """The same store read through a connection of that process's own (a database
+        connection must not cross a fork)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Digest(ByFields):
@@ -172,6 +177,11 @@ class Digests:
                                               "during the build (another build of this output?); "
                                               "build again", "build.cache-changed")])  # fmt: skip
                 yield doc_id, packed
+
+    def for_another_process(self) -> None:
+        """Ready this copy (a forked process's) to read packed parts through its own connection."""
+        if self._packs is not None:
+            self._packs = self._packs.for_another_process()
 
     def named(self) -> set[str]:
         """Every person id some name points at."""

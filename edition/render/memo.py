@@ -63,7 +63,23 @@ class PageMemo(LinkMemo):
         """The packed parts stored under ``shas`` (`edition.render.digest.PackStore`)."""
         return self.packs.get_many(shas)
 
+    def for_another_process(self) -> PackReader:
+        return PackReader(Store(self.packs.file, self.salt, kept=False))
+
     def save(self) -> None:
         super().save()
         self.packs.keep_only({r.facts.tei_sha for r in self.current.values() if isinstance(r.facts, DocumentFacts)})
         self.packs.close()
+
+
+class PackReader:
+    """The packed parts of the page memo, read in another process (`PageMemo.for_another_process`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def packed(self, shas: Sequence[str]) -> Mapping[str, Packed]:
+        return self.store.get_many(shas)
+
+    def for_another_process(self) -> PackReader:
+        return PackReader(Store(self.store.file, self.store.salt, kept=False))
