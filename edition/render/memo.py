@@ -64,7 +64,7 @@ class PageMemo(LinkMemo):
         return self.packs.get_many(shas)
 
     def for_another_process(self) -> PackReader:
-        return PackReader(Store(self.packs.file, self.salt, kept=False))
+        return PackReader(Store(self.packs.file, self.packs.salt, kept=False))
 
     def save(self) -> None:
         super().save()
