@@ -69,7 +69,8 @@ class LinkMemo:
             group: record for group, record in self.store.items() if isinstance(record, Record)
         }
         self.current: dict[str, Record] = {}
-        self._later: list[tuple[str, str, tuple[str, ...]]] = []  # `record_later`: stamped in `save`
+        # Groups written by this build, as `record` was told, stamped in `save`.
+        self._written: dict[str, tuple[str, tuple[str, ...], object, str]] = {}
 
     def key(self, *parts: str) -> str:
         """The key of a group: the salt and every other input, said as text."""
@@ -131,23 +132,19 @@ class LinkMemo:
             return False
         return True
 
-    def record(self, group: str, key: str, staged: Path, files: Sequence[str],
-               facts: object = None, folder: str = "") -> None:  # fmt: skip
-        """Remember what the freshly written ``files`` (paths in the folder) of ``group`` were
-        made from; ``folder``, if the group owns one: the files are all it holds."""
-        names = tuple(sorted(files))
-        self.current[group] = Record(key, names, _stamps(str(staged), names), facts, folder)
-
-    def record_later(self, group: str, key: str, files: Sequence[str]) -> None:
-        """`record` ``files`` not written yet (written later in this build, in other processes):
-        stamped where they are published, when this build's records are saved."""
-        self._later.append((group, key, tuple(sorted(files))))
+    def record(self, group: str, key: str, files: Sequence[str], facts: object = None, folder: str = "") -> None:
+        """Remember what the freshly made ``files`` (paths in the output folder) of ``group`` were
+        made from; ``folder``, if the group owns one: the files are all it holds. They are
+        stamped where they are published, when this build's records are saved: written by
+        then, in this process or in others."""
+        self._written[group] = (key, tuple(sorted(files)), facts, folder)
 
     def save(self) -> None:
         """Write this build's records, once its output is published; a memo not written costs time only."""
-        for group, key, names in self._later:
-            self.current[group] = Record(key, names, _stamps(str(self.published), names))
-        self._later = []
+        published = str(self.published)
+        for group, (key, names, facts, folder) in self._written.items():
+            self.current[group] = Record(key, names, _stamps(published, names), facts, folder)
+        self._written = {}
         self.store.put_many(
             (group, record)
             for group, record in self.current.items()

@@ -569,8 +569,9 @@ def page_memo(options: BuildOptions, config: EditionConfig) -> PageMemo:
     from edition.render.pages import template_dir, template_files
 
     digest = hashlib.sha256(f"{code_fingerprint()}\0{config!r}\0{release_date(config)}".encode())
+    templates = template_dir()
     for path in template_files():
-        digest.update(path.relative_to(template_dir()).as_posix().encode() + b"\0")
+        digest.update(path.relative_to(templates).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     site = (options.out / "site").resolve()
     store = store_file("pages", site)
@@ -642,7 +643,7 @@ def _write_converted(folder: Path, doc: Converted, tei: bytes, memo: LinkMemo | 
     name = f"{doc.name}.xml"
     (folder / name).write_bytes(tei)
     if memo is not None:
-        memo.record(name, doc.tei_sha, folder, [name])
+        memo.record(name, doc.tei_sha, [name])
 
 
 def _write_personography(
@@ -668,7 +669,7 @@ def _write_once(memo: LinkMemo | None, folder: Path, name: str, inputs: Sequence
     if memo is None or memo.reuse(name, key, folder) is None:
         path.write_bytes(make())
         if memo is not None:
-            memo.record(name, key, folder, [name])
+            memo.record(name, key, [name])
     return path
 
 

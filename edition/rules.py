@@ -99,8 +99,9 @@ def check_tree(
 ) -> list[Diagnostic]:
     """Every rule over one file's tree; diagnostics name ``display`` and the element's line."""
     context = context or Context()
-    problems = _duplicate_ids(root, display)
-    problems += _pointers(root, display, context)
+    given = [value for value in _values(_XML_IDS, root) if value]
+    problems = _duplicate_ids(root, display, given)
+    problems += _pointers(root, display, frozenset(given), context)
     problems += _unused_persons(root, display)
     problems += _empty_notes(root, display)
     return sorted(problems, key=lambda d: (d.line, d.code, d.message))
@@ -127,8 +128,8 @@ def _name(element: etree._Element) -> str:
     return qname.localname if qname.namespace in (TEI_NS, None) else f"{element.prefix}:{qname.localname}"
 
 
-def _duplicate_ids(root: etree._Element, display: str) -> list[Diagnostic]:
-    given = [value for value in _values(_XML_IDS, root) if value]
+def _duplicate_ids(root: etree._Element, display: str, given: list[str]) -> list[Diagnostic]:
+    """``given``: the file's ids, in document order."""
     if len(set(given)) == len(given):
         return []  # as almost always: no element needs finding
     first: dict[str, int] = {}
@@ -152,8 +153,7 @@ def _duplicate_ids(root: etree._Element, display: str) -> list[Diagnostic]:
     return problems
 
 
-def _pointers(root: etree._Element, display: str, context: Context) -> list[Diagnostic]:
-    ids = element_ids(root)
+def _pointers(root: etree._Element, display: str, ids: frozenset[str], context: Context) -> list[Diagnostic]:
     register = context.files.get(context.register, frozenset())
     self_contained = any(
         root.find(f".//{{{TEI_NS}}}{name}") is not None for name in REGISTER_LISTS

@@ -223,11 +223,11 @@ class PendingChecks:
                 todo.append(path)
         # Other processes see the ids as a plain mapping: only when every file's are held
         # (a clean build; a new version of the code), none read from the memo on demand.
-        held = all(ids is not None for ids in self.ids.values())
-        context = rules.Context(files.held() if held else files)
+        every_held = all(ids is not None for ids in self.ids.values())
+        context = rules.Context(files.held() if every_held else files)
         asked = [(path, self.display(path), memo is not None, memo is not None and self.ids[path] is None)
                  for path in todo]  # fmt: skip
-        checked = self._map(_check_rules, asked, context, shareable=held)
+        checked = self._map(_check_rules, asked, context, shareable=every_held)
         for path, (found, consulted, ids) in zip(todo, checked, strict=True):
             problems.extend(found)
             if memo is not None:

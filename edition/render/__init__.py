@@ -159,7 +159,7 @@ def _add_documents_persons(
     for _, packed in digests.packed(list(digests.digests)):
         personography.add_persons(packed.unpack().persons, authoritative=False)
     if memo is not None:
-        memo.record("document persons", key, site_dir, [], dict(personography.persons))
+        memo.record("document persons", key, [], dict(personography.persons))
 
 
 def _hash_all(keys: Iterable[str]) -> str:
@@ -243,7 +243,7 @@ def _write_documents(
             info = document.digest.info
             files = [f"{info.id}/{name}" for name in os.listdir(site_dir / info.id)]
             facts = DocumentFacts(document.sha, document.digest, outcome.unknown)
-            memo.record(f"document:{info.id}", keys[index], site_dir, files, facts, folder=info.id)
+            memo.record(f"document:{info.id}", keys[index], files, facts, folder=info.id)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -256,7 +256,7 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) 
     """
 
     def run(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
-            write: Callable[[], None], mentions_of: str = "", later: bool = False) -> None:  # fmt: skip
+            write: Callable[[], None], mentions_of: str = "") -> None:  # fmt: skip
         if memo is None:
             write()
             return
@@ -268,10 +268,7 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) 
         key = memo.key(*map(repr, inputs), "\n".join(taken))  # one part: 1,300 pages × 50 documents
         if memo.reuse(group, key, site_dir) is None:
             write()
-            if later:
-                memo.record_later(group, key, files)
-            else:
-                memo.record(group, key, site_dir, files)
+            memo.record(group, key, files)
 
     return run
 

@@ -64,7 +64,7 @@ class PageMemo(LinkMemo):
         return self.packs.get_many(shas)
 
     def for_another_process(self) -> PackReader:
-        return PackReader(Store(self.packs.file, self.packs.salt, kept=False))
+        return PackReader.anew(self.packs)
 
     def save(self) -> None:
         super().save()
@@ -78,8 +78,13 @@ class PackReader:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    @classmethod
+    def anew(cls, store: Store) -> PackReader:
+        """A reader of ``store``'s file through a connection of this process's own."""
+        return cls(Store(store.file, store.salt, kept=False))
+
     def packed(self, shas: Sequence[str]) -> Mapping[str, Packed]:
         return self.store.get_many(shas)
 
     def for_another_process(self) -> PackReader:
-        return PackReader(Store(self.store.file, self.store.salt, kept=False))
+        return PackReader.anew(self.store)

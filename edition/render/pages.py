@@ -143,17 +143,17 @@ class Once(Protocol):
     """Writes a group of pages (its paths in the site) unless its inputs are unchanged.
 
     The inputs are some values, and what the pages show of some documents (by id): their
-    header facts and, with ``mentions_of``, that person's mentions in them. ``later``:
-    ``write`` only asks for the pages, which the caller writes before the site is published.
+    header facts and, with ``mentions_of``, that person's mentions in them. ``write``
+    writes the pages, or has them written before the site is published.
     """
 
     def __call__(self, group: str, files: Sequence[str], inputs: tuple[object, ...],
                  documents: Sequence[str], write: Callable[[], None],
-                 mentions_of: str = "", later: bool = False) -> None: ...  # fmt: skip
+                 mentions_of: str = "") -> None: ...  # fmt: skip
 
 
 def always(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
-            write: Callable[[], None], mentions_of: str = "", later: bool = False) -> None:  # fmt: skip
+            write: Callable[[], None], mentions_of: str = "") -> None:  # fmt: skip
     write()
 
 

@@ -139,7 +139,7 @@ def write_persons(
             group = f"person:{person.id}" + (f":{number}" if number > 1 else "")
             # The first page shows the person's count: it is written again when that changes.
             inputs = (person, page, count) if number == 1 else (person, page)
-            once(group, [f"persons/{person.id}/{page.file}"], inputs, shown, ask, mentions_of=person.id, later=True)
+            once(group, [f"persons/{person.id}/{page.file}"], inputs, shown, ask, mentions_of=person.id)
     _write_pages(asked, Writer(env, folder, config, digests, by_id), jobs)
 
     def write_index() -> None:
