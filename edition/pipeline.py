@@ -22,7 +22,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -309,44 +309,54 @@ def convert_all(
     del found
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     paths = {path.stem: path for path in texts}
-    with published.reading():
-        for index in todo:  # to be converted after all: read what its stamp and lock digest let be
+
+    def ready() -> Iterator[Job]:
+        """The jobs to convert after all, each read (what its stamp and lock digest let be left
+        out) as a worker is about to take it: ten thousand texts and their lock lines held at
+        once were 70 MB."""
+        for index in todo:
             job = replace(jobs[index], lock_lines=published.text(document_id(jobs[index].name)))
-            if not job.data and cache:
+            if not job.data:
                 try:
                     data = paths[job.name].read_bytes()
                 except OSError as exc:
                     report.add(error(job.display, 0, 0, f"cannot read: {exc.strerror}", "source.read"))
                     data = b""
                 job = replace(job, data=data, sha=hashlib.sha256(data).hexdigest())
-                keys[index] = cache.key(job)
+                if cache:
+                    keys[index] = cache.key(job)  # changed since its stamp was taken: keyed as read
             jobs[index] = job
+            yield job
+
     if cache and stamps != known:
         cache.remember_texts({name: stamp for name, stamp in stamps.items() if stamp is not None})
     progress.advance(len(jobs) - len(todo))
     workers = options.jobs if options else 1
-    if options is not None and options.scheduler:
-        from edition.cluster import convert_on_cluster  # the optional dask extra
-
-        mapped = convert_on_cluster([jobs[i] for i in todo], shared, options.scheduler, workers)
-    else:
-        mapped = convert_jobs([jobs[i] for i in todo], shared, workers)
     settled: set[str] = set()
     fresh: list[tuple[str, Outcome, bytes]] = []
     stored: list[int] = []  # the outcomes of ``fresh``: once stored, their TEI bytes are let go
-    for index, outcome in zip(todo, mapped, strict=True):
-        outcomes[index] = as_asked(outcome, jobs[index].lock_lines)
-        progress.advance()
-        if cache:
-            settled_key = cache.settled_key(jobs[index], outcome)
-            settled.add(settled_key)
-            fresh.append((keys[index], outcome, jobs[index].lock_lines))
-            stored.append(index)
-            if settled_key != keys[index] and outcome.converted is not None:
-                fresh.append((settled_key, outcome, outcome.converted.lock_lines))
-            if len(fresh) >= STORE_BATCH:
-                _store(cache, fresh, stored, outcomes)
-                fresh, stored = [], []
+    with published.reading():
+        if options is not None and options.scheduler:
+            from edition.cluster import convert_on_cluster  # the optional dask extra
+
+            mapped = convert_on_cluster(list(ready()), shared, options.scheduler, workers)
+        else:
+            mapped = convert_jobs(ready(), shared, workers, count=len(todo))
+        for index, outcome in zip(todo, mapped, strict=True):
+            job = jobs[index]
+            jobs[index] = replace(job, data=b"", lock_lines=b"")  # converted: let its bytes go
+            outcomes[index] = as_asked(outcome, job.lock_lines)
+            progress.advance()
+            if cache:
+                settled_key = cache.settled_key(job, outcome)
+                settled.add(settled_key)
+                fresh.append((keys[index], outcome, job.lock_lines))
+                stored.append(index)
+                if settled_key != keys[index] and outcome.converted is not None:
+                    fresh.append((settled_key, outcome, outcome.converted.lock_lines))
+                if len(fresh) >= STORE_BATCH:
+                    _store(cache, fresh, stored, outcomes)
+                    fresh, stored = [], []
     if cache:
         _store(cache, fresh, stored, outcomes)
         shas = {done.converted.tei_sha for done in outcomes if done is not None and done.converted}
@@ -411,17 +421,17 @@ RACY_SECONDS = 2
 def _job(
     path: Path, display: str, lock_digest: bytes, known: TextStamp | None
 ) -> tuple[Job, TextStamp | None]:
-    """The text's job, without its bytes when its stamp is the one the last build ``known``
-    (reading and hashing 10,000 texts took a fifth of a second), and without its lock lines
-    (``lock_digest`` stands for them); and its stamp to keep."""
+    """The text's job and its stamp to keep. The job holds the text's SHA-256 — taken from
+    the last build when the stamp is the one it ``known`` (reading and hashing 10,000 texts
+    took a fifth of a second) — but not its bytes, read again if it is converted after all
+    (10,000 texts held were 50 MB), nor its lock lines (``lock_digest`` stands for them)."""
     status = os.stat(path)
     stamp = (status.st_ino, status.st_size, status.st_mtime_ns)
     if known is not None and known[:3] == stamp:
         return Job(path.stem, display, b"", sha=known[3], lock_digest=lock_digest), known
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
     racy = time.time_ns() - status.st_mtime_ns < RACY_SECONDS * 1_000_000_000
-    return Job(path.stem, display, data, sha=sha, lock_digest=lock_digest), None if racy else (*stamp, sha)
+    return Job(path.stem, display, b"", sha=sha, lock_digest=lock_digest), None if racy else (*stamp, sha)
 
 
 def build_edition(

@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,10 @@ def count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list each later build appends to: how many documents it converted (not from the cache)."""
     converted: list[int] = []
 
-    def counting(jobs: Sequence[Job], *args: Any, **kwargs: Any) -> Iterator[Outcome]:
-        converted.append(len(jobs))
-        return convert_jobs(jobs, *args, **kwargs)
+    def counting(jobs: Iterable[Job], *args: Any, **kwargs: Any) -> Iterator[Outcome]:
+        drawn = list(jobs)  # the build hands them over lazily
+        converted.append(len(drawn))
+        return convert_jobs(drawn, *args, **kwargs)
 
     monkeypatch.setattr(edition.pipeline, "convert_jobs", counting)
     return converted

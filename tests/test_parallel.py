@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -16,13 +16,16 @@ from edition.cache import AS_ASKED, ConvertCache, stored_tei
 from edition.config import EditionConfig
 from edition.detectors import Registers
 from edition.parallel import (
+    AHEAD,
     FEWER_COLLECTIONS,
+    MOST_AT_ONCE,
     SERIAL_BELOW,
     Job,
     Shared,
     convert_job,
     convert_jobs,
     fewer_collections,
+    map_in_order,
 )
 
 from .conftest import SEEDS
@@ -47,6 +50,20 @@ def test_processes_give_what_one_process_gives_in_the_same_order() -> None:
         o.converted.tei for o in serial if o.converted
     ]
     assert [o.converted.name for o in parallel if o.converted] == [j.name for j in jobs]
+
+
+def test_a_lazy_map_draws_its_items_as_the_workers_go_not_all_at_once() -> None:
+    drawn: list[int] = []
+
+    def items() -> Iterator[int]:
+        for number in range(-5000, 0):
+            drawn.append(number)
+            yield number
+
+    results = map_in_order(abs, items(), workers=2, count=5000)
+    first = next(results)
+    assert len(drawn) <= (AHEAD * 2 + 1) * MOST_AT_ONCE  # the batches ahead, and the next
+    assert [first, *results] == list(range(5000, 0, -1))
 
 
 def test_any_executor_can_run_the_map() -> None:
