@@ -129,6 +129,8 @@ class Encoder:
         for annotation in self.annotations[first:last]:
             if annotation.end > end or annotation is within:
                 continue
+            if within is not None and annotation.start == annotation.end == end:
+                continue  # a point at a wrapper's end is not in its [start, end): placed after it
             if result and annotation.start < reach:
                 continue  # nested inside the previous outermost annotation
             result.append(annotation)

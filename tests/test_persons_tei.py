@@ -47,6 +47,17 @@ def test_a_garble_is_regularized_inside_the_name() -> None:
     assert "Then Yezhov left." in normalized_text(root)
 
 
+def test_a_note_placed_where_a_regularized_name_ends_is_encoded_once_after_it() -> None:
+    # Found by Hypothesis: the unmarked note placed on a heading ending in a garbled name
+    # was written inside <orig> and again after the name — a reading with the note twice.
+    root = convert("Telegram* from Kmenev\n\nText.\n\n1. Sent by courier.\n2. Received late.")
+    head = root.find(".//tei:head", NS)
+    assert head is not None
+    assert [etree.QName(child).localname for child in head] == ["note", "persName", "note"]
+    assert head[2].get("type") == "unmarked" and head.find("tei:persName//tei:note", NS) is None
+    assert diplomatic_text(root).count("Received late.") == 1
+
+
 def test_the_standoff_lists_only_the_persons_mentioned_between_header_and_text() -> None:
     root = convert()
     assert [etree.QName(c).localname for c in root] == ["teiHeader", "standOff", "text"]
