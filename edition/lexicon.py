@@ -24,7 +24,7 @@ import bisect
 import functools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from edition import wordlists
@@ -106,9 +106,10 @@ _english_whole = False  # see `hold_english_whole`
 
 
 def hold_english_whole() -> None:
-    """Hold English frequencies as a `dict` from now on: for a process converting many documents.
+    """Hold English frequencies as a `dict` and the dictionary as a set from now on: for a
+    process converting many documents.
 
-    Otherwise English is looked up in its list's file mapped into memory, as the other
+    Otherwise both are looked up in their files mapped into memory, as the other
     languages are: about 0.5 ms more a document, but nothing to load — the dict took
     0.15 s and 36 MB, which a rebuild converting one document paid in full.
     """
@@ -116,6 +117,7 @@ def hold_english_whole() -> None:
     if not _english_whole:
         _english_whole = True
         _frequencies.cache_clear()
+        _dictionary.cache_clear()
 
 
 @functools.cache
@@ -149,8 +151,17 @@ def _derive_frequencies(language: str) -> dict[str, float]:
 
 
 @functools.cache
-def _dictionary() -> frozenset[str]:
-    """pyspellchecker's English dictionary."""
+def _dictionary() -> Container[str]:
+    """pyspellchecker's English dictionary: a `frozenset` in a process converting many
+    documents (`hold_english_whole`), else looked up in its file mapped into memory — the
+    set took 60 ms and 18 MB, which a rebuild converting one document paid in full."""
+    if _english_whole:
+        return _dictionary_words()
+    return wordlists.mapped_set("dictionary-en", _derive_dictionary)
+
+
+def _dictionary_words() -> frozenset[str]:
+    """The dictionary's every word, to go through (deriving the lists that build on it)."""
     return wordlists.word_set("dictionary-en", _derive_dictionary)
 
 
@@ -168,11 +179,6 @@ def zipf(word: str, language: str = "en") -> float:
 def in_dictionary(word: str) -> bool:
     """Whether the English spelling dictionary lists ``word`` (lowercase)."""
     return word in _dictionary()
-
-
-def dictionary() -> frozenset[str]:
-    """The English spelling dictionary's words, for testing many words at once."""
-    return _dictionary()
 
 
 def is_word(word: str, common: float = COMMON_ZIPF) -> bool:
@@ -204,7 +210,7 @@ def _variant_preimages() -> frozenset[str]:
         haves.setdefault(american, []).append(british)
         haves.setdefault(british, []).append(american)
     lengths = sorted({len(ending) for ending in haves})
-    for word in _dictionary():
+    for word in _dictionary_words():
         for british, american in SPELLING_INFIXES:
             at = word.find(american)
             while at >= 0:
@@ -285,7 +291,7 @@ def listed(common: float = COMMON_ZIPF) -> Listed:
 
 def _derive_listed(common: float) -> set[str]:
     frequent = {word for word, value in _frequencies("en").items() if value >= common}
-    return set(_dictionary()) | frequent | _variants_of_listed()
+    return set(_dictionary_words()) | frequent | _variants_of_listed()
 
 
 @functools.lru_cache(maxsize=1 << 18)  # a corpus repeats its words: decide each once

@@ -17,7 +17,8 @@ disagree is not read; the list is derived again and the file rewritten.
 Two shapes: a *word set* (a `frozenset`, or a sorted list) and a *frequency table* ({word: value}),
 the latter either loaded into a `dict` for frequent look-ups or kept as a sorted
 `SortedTable`, searched by bisection, which loads without building anything (the
-foreign lists: read for a few words a document, and the largest).
+foreign lists: read for a few words a document, and the largest). A set is kept as a
+table whose values are all 0, so that it too can be searched where it lies (`mapped_set`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import re
 import sys
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal, TypeAlias
 
@@ -119,10 +120,28 @@ class SortedTable(Mapping[str, float]):
 def word_set(name: str, derive: Callable[[], Iterable[str]]) -> frozenset[str]:
     """The set ``name``, read from the cache or derived (and then written there)."""
     loaded = _read(name)
-    if loaded is not None and not loaded[1]["table"]:
+    if loaded is not None:
         return frozenset(_split(loaded[0]))
+    return _derive_set(name, derive)
+
+
+def mapped_set(name: str, derive: Callable[[], Iterable[str]]) -> Container[str]:
+    """The set ``name`` looked up in its cached file mapped into memory (a `SortedTable` of its
+    words: nothing to build, the pages shared by every process), else as derived."""
+    mapped = _read_mapped(name)
+    if mapped is not None:
+        return mapped
+    loaded = _read(name)  # a file system that cannot map files: the file read whole
+    if loaded is not None:
+        return frozenset(_split(loaded[0]))
+    words = _derive_set(name, derive)
+    return _read_mapped(name) or words
+
+
+def _derive_set(name: str, derive: Callable[[], Iterable[str]]) -> frozenset[str]:
+    """Derive set ``name`` and write it as a table (every value 0), so `mapped_set` can map it."""
     words = frozenset(derive())
-    _write(name, _encode(words, None))
+    _write(name, _encode(words, dict.fromkeys(words, 0.0)))
     return words
 
 

@@ -148,15 +148,19 @@ def test_a_build_collects_garbage_at_its_own_pace_and_restores_the_callers() -> 
 
 
 def test_english_held_whole_or_looked_up_in_its_file_converts_alike(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A few documents look English up in the mapped file, a worker holds it whole: same TEI."""
+    """A few documents look English up in the mapped files, a worker holds it whole: same TEI."""
     monkeypatch.setattr(lexicon, "_english_whole", False)
     lexicon._frequencies.cache_clear()
+    lexicon._dictionary.cache_clear()
     jobs = seed_jobs(1)
     try:
         light = [convert_job(job, SHARED) for job in jobs]
         assert isinstance(lexicon._frequencies("en"), wordlists.SortedTable)
+        assert isinstance(lexicon._dictionary(), wordlists.SortedTable)
         lexicon.hold_english_whole()
         assert isinstance(lexicon._frequencies("en"), dict)
+        assert isinstance(lexicon._dictionary(), frozenset)
         assert [convert_job(job, SHARED) for job in jobs] == light
     finally:
         lexicon._frequencies.cache_clear()
+        lexicon._dictionary.cache_clear()

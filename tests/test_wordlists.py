@@ -44,6 +44,17 @@ def test_a_set_is_derived_once_then_read_back_equal(cache: Path) -> None:
     assert [p.name.rsplit("-", 1)[0] for p in cache.iterdir()] == ["test-set"]
 
 
+def test_a_set_is_looked_up_in_its_mapped_file_or_read_whole_from_the_same_file(cache: Path) -> None:
+    calls, derive = counted(WORDS)
+    derived = wordlists.mapped_set("test-set", derive)
+    assert isinstance(derived, wordlists.SortedTable)  # the file just written, not the set derived
+    assert wordlists.word_set("test-set", derive) == WORDS
+    mapped = wordlists.mapped_set("test-set", derive)
+    assert isinstance(mapped, wordlists.SortedTable) and isinstance(mapped._words, mmap.mmap)
+    assert all(word in mapped for word in WORDS) and "honor" not in mapped and "\udcff" not in mapped
+    assert len(calls) == 1
+
+
 def test_a_table_reads_back_with_the_same_values_as_a_dict_or_a_sorted_table(cache: Path) -> None:
     calls, derive = counted(TABLE)
     derived = wordlists.frequency_table("test-table", derive)

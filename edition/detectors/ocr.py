@@ -434,7 +434,7 @@ class _Checker:
         Only when a part is not in the dictionary: ``any one`` and ``per cent`` stand.
         """
         # Only the pairs with a part of ASCII letters not in the dictionary, in order.
-        unlisted = {w for w in self.vocabulary.keys() - lexicon.dictionary() if w.isascii() and w.isalpha()}
+        unlisted = {w for w in self.vocabulary if w.isascii() and w.isalpha() and not lexicon.in_dictionary(w)}
         last = len(self.words) - 2
         beside = {i + step for i, w in enumerate(self.lowered) if w in unlisted for step in (-1, 0)}
         for index in sorted(i for i in beside if 0 <= i <= last):
