@@ -49,6 +49,9 @@ class Bars(Progress):
         self.close()
         from tqdm import tqdm  # only a terminal needs it
 
+        # No monitor thread: a process running another thread does not fork, and a build
+        # forks to take unchanged files over while it goes on (`edition.linkmemo`).
+        tqdm.monitor_interval = 0
         self.bar = tqdm(total=total or None, desc=f"edition: {message}", file=self.stream,
                         leave=False, dynamic_ncols=True, unit="doc",
                         bar_format=None if total else "{desc} … {elapsed}")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 from edition.pipeline import BuildOptions, build_edition
@@ -34,6 +35,13 @@ def test_bars_draw_on_a_terminal_and_say_nothing_in_a_log() -> None:
         bars.advance(3)
         bars.close()
         assert ("converting 3 texts" in stream.getvalue()) is drawn
+
+
+def test_bars_start_no_thread() -> None:
+    bars = Bars(Terminal())
+    bars.stage("rendering the site", 3)
+    assert all(thread.name != "tqdm_monitor" for thread in threading.enumerate())
+    bars.close()
 
 
 def test_a_build_counts_every_document_in_each_counted_stage(tmp_path: Path) -> None:
