@@ -54,7 +54,7 @@ from edition.corrections import Corrections, load_corrections
 from edition.detectors import Registers, default_detectors, detector_defaults
 from edition.diagnostics import Diagnostic, Diagnostics, EditionError, error, warning
 from edition.ids import document_id
-from edition.linkmemo import LinkMemo
+from edition.linkmemo import LinkMemo, TakeOver
 from edition.lockfile import Lock, LockIndex, read_lock, rewrite_lock
 from edition.orphans import note_folder, prune_gone, store_file
 from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
@@ -485,11 +485,17 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     site_stage = staging_dir(site_target) if options.site else None
     pages: PageMemo | None = None
     checking: PendingChecks | None = None
+    taking: TakeOver | None = None
     memo = _rule_memo(options) if options.validate and options.cache else None
     written = _output_memo(tei_target) if options.cache else None
     try:
         progress.stage(f"writing {len(converted)} TEI files")
-        tei_files, shas = _write_tei(tei_stage, result, written, options.sources)
+        tei_files, shas, taking = _write_tei(tei_stage, result, written, options.sources)
+        if site_stage is not None and options.cache:
+            pages = page_memo(options, config)  # loaded while the unchanged TEI files are taken over
+        if taking is not None:
+            _write_tei_again(tei_stage, result, taking.failed(), written, options.sources)
+            taking = None
         # Written: ten thousand documents' bytes need not stay in memory through the render
         # (those from the cache, or stored meanwhile, hold none already).
         converted = result.converted = [replace(doc, tei=b"") if doc.tei else doc for doc in converted]
@@ -513,7 +519,6 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             progress.stage("rendering the site", len(tei_files))
             from edition.render import render_site  # the site is optional: load it only when built
 
-            pages = page_memo(options, config) if options.cache else None
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
                                       search=options.search, memo=pages, shas=shas,
                                       advance=progress.advance, jobs=options.jobs))  # fmt: skip
@@ -524,6 +529,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
                 memo.save()  # its entries are keyed by content: right whether or not this build publishes
             report.raise_if_errors()
     except BaseException:
+        if taking is not None:
+            taking.wait()  # its process may be moving files into the staged folder
         if checking is not None:
             checking.cancel()  # Jing may be reading the staged files
         shutil.rmtree(tei_stage, ignore_errors=True)
@@ -614,11 +621,12 @@ def _forget(file: Path) -> None:
 
 def _write_tei(
     folder: Path, result: BuildResult, memo: LinkMemo | None, sources: Path
-) -> tuple[list[Path], dict[Path, str]]:
+) -> tuple[list[Path], dict[Path, str], TakeOver | None]:
     """Write converted and imported TEI into ``folder``: the files in the edition's order, and
     the SHA-256 of those converted (the checks and the render key on it: each file is not
-    read back twice). A file ``memo`` knows published as it is now is linked, not written;
-    the bytes of a conversion taken from the cache are read from there only when written."""
+    read back twice). A file ``memo`` knows published as it is now is taken over, not
+    written — in another process, perhaps, which the `TakeOver` returned stands for: its
+    failures are for `_write_tei_again`, before anything reads the folder."""
     written = []
     shas = {}
     unread: list[Converted] = []
@@ -627,14 +635,41 @@ def _write_tei(
         path = folder / name
         written.append(path)
         shas[path] = doc.tei_sha
-        if memo is not None and memo.reuse(name, doc.tei_sha, folder) is not None:
+        if memo is not None and memo.claim(name, doc.tei_sha) is not None:
             continue
         if doc.tei:
             _write_converted(folder, doc, doc.tei, memo)
         else:
             unread.append(doc)
-    for start in range(0, len(unread), STORE_BATCH):  # a batch at a time: 10,000 are 100 MB
-        batch = unread[start : start + STORE_BATCH]
+    taking = memo.take_over(folder) if memo is not None else None
+    try:
+        _write_stored(folder, unread, memo, sources)
+        for source in result.imported:
+            path = folder / source.name
+            shutil.copyfile(source, path)
+            written.append(path)
+    except BaseException:
+        if taking is not None:
+            taking.wait()  # before the caller deletes the folder it moves files into
+        raise
+    return written, shas, taking
+
+
+def _write_tei_again(folder: Path, result: BuildResult, failed: Sequence[str], memo: LinkMemo | None,
+                     sources: Path) -> None:  # fmt: skip
+    """Write the TEI files that could not be taken over (edited or removed since)."""
+    names = set(failed)
+    again = [doc for doc in result.converted if f"{doc.name}.xml" in names]
+    for doc in again:
+        if doc.tei:
+            _write_converted(folder, doc, doc.tei, memo)
+    _write_stored(folder, [doc for doc in again if not doc.tei], memo, sources)
+
+
+def _write_stored(folder: Path, docs: Sequence[Converted], memo: LinkMemo | None, sources: Path) -> None:
+    """Write the TEI of conversions whose bytes are in the cache, not in memory."""
+    for start in range(0, len(docs), STORE_BATCH):  # a batch at a time: 10,000 are 100 MB
+        batch = docs[start : start + STORE_BATCH]
         stored = stored_tei(sources, [doc.tei_sha for doc in batch])
         for doc in batch:
             if doc.tei_sha not in stored:  # pruned by a build of the same sources run meanwhile
@@ -642,11 +677,6 @@ def _write_tei(
                                           "during the build (another build of these sources?); "
                                           "build again", "build.cache-changed")])  # fmt: skip
             _write_converted(folder, doc, stored[doc.tei_sha], memo)
-    for source in result.imported:
-        path = folder / source.name
-        shutil.copyfile(source, path)
-        written.append(path)
-    return written, shas
 
 
 def _write_converted(folder: Path, doc: Converted, tei: bytes, memo: LinkMemo | None) -> None:

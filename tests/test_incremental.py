@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 
+import edition.linkmemo
 import edition.pipeline
 import edition.render.person_pages
 from edition.diagnostics import Diagnostics, EditionError
@@ -181,6 +184,75 @@ def test_persons_pages_written_in_other_processes_are_those_one_process_writes(
     pages = inodes(out / "site")
     assert build(sources, out, jobs=2) == serial
     assert {f"persons/yezhov/{name.rpartition('/')[2]}" for name in mentions} <= linked(out / "site", pages)
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="processes are not forked here")
+def test_folders_taken_over_in_another_process_are_those_taken_over_here(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild takes the unchanged TEI files and documents' folders over in a process of its
+    own while it goes on; a file edited by hand there is written again all the same."""
+    for k in range(3):
+        (sources / "texts" / f"copy{k}.txt").write_text(f"Copy {k}\n\nYezhov came.", encoding="utf-8")
+    monkeypatch.setattr(edition.linkmemo, "APART_FROM", 2)
+    # Other tests (Dask's) leave threads in this process, which stop a build from forking.
+    monkeypatch.setattr(edition.linkmemo, "_may_fork", lambda: True)
+    started = tmp_path / "takers"  # each process started to take folders over leaves its number
+    started.mkdir()
+    original = edition.linkmemo.LinkMemo._take_in_child
+    monkeypatch.setattr(edition.linkmemo.LinkMemo, "_take_in_child",
+                        lambda *args: ((started / str(os.getpid())).touch(), original(*args)))  # fmt: skip
+    out = tmp_path / "out"
+    clean = build(sources, out)
+    assert not list(started.iterdir())  # nothing to take over
+    folders = inodes(out / "site")
+    assert build(sources, out) == clean
+    assert list(started.iterdir()) and str(os.getpid()) not in {p.name for p in started.iterdir()}
+    assert {f"d-copy{k}/index.html" for k in range(3)} <= linked(out / "site", folders)
+    page = out / "site" / "d-copy1" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    tei = out / "tei" / "copy2.xml"
+    tei.write_bytes(tei.read_bytes().replace(b"Yezhov came", b"Yezhov left"))
+    folders, files = inodes(out / "site"), inodes(out / "tei")
+    assert build(sources, out) == clean
+    assert "d-copy0/index.html" in linked(out / "site", folders)
+    assert "d-copy1/index.html" not in linked(out / "site", folders)  # written again
+    assert {"copy0.xml", "copy1.xml"} <= linked(out / "tei", files)
+    assert "copy2.xml" not in linked(out / "tei", files)
+    assert build(sources, out) == clean  # and recorded as written: taken over next time
+
+
+def test_files_are_taken_over_here_when_no_process_can_be_started(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for k in range(3):
+        (sources / "texts" / f"copy{k}.txt").write_text(f"Copy {k}\n\nYezhov came.", encoding="utf-8")
+    monkeypatch.setattr(edition.linkmemo, "APART_FROM", 2)
+    monkeypatch.setattr(edition.linkmemo, "_may_fork", lambda: True)
+    out = tmp_path / "out"
+    clean = build(sources, out)
+    folders = inodes(out / "site")
+
+    def refuse(process: object) -> None:
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    assert build(sources, out) == clean
+    assert {f"d-copy{k}/index.html" for k in range(3)} <= linked(out / "site", folders)
+
+
+def test_a_process_running_another_thread_is_not_forked() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    alone = threading.active_count() == 1
+    other.start()
+    try:
+        assert not edition.linkmemo._may_fork()
+    finally:
+        release.set()
+        other.join()
+    if alone:  # else another test left a thread behind
+        assert edition.linkmemo._may_fork() is (multiprocessing.get_start_method() == "fork")
 
 
 PERSON_PAGE = re.compile(r"persons/[^/]+/index\.html")

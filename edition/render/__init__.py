@@ -27,9 +27,10 @@ reads from ``file://``)::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from edition.config import EditionConfig
@@ -47,7 +48,6 @@ from edition.render.memo import DocumentFacts, PageMemo
 from edition.render.persons import Personography, person_href
 from edition.render.principles import gather
 from edition.render.search import SearchPage, index_pages
-from edition.render.teiread import DocumentInfo
 
 __all__ = ["render_site"]
 
@@ -101,9 +101,26 @@ def render_site(
         personography.add_register(register, authoritative=True)
     _add_documents_persons(personography, digests, memo, site_dir)
 
+    with _writing_documents(documents, digests, personography, config, site_dir, memo, search,
+                            jobs, advance) as outcomes:  # fmt: skip
+        return _write_corpus_pages(documents, digests, personography, outcomes, config, site_dir,
+                                   redirects, search, memo, jobs)  # fmt: skip
+
+
+def _write_corpus_pages(
+    documents: Sequence[ReadDocument],
+    digests: Digests,
+    personography: Personography,
+    outcomes: Sequence[DocumentOutcome],
+    config: EditionConfig,
+    site_dir: Path,
+    redirects: Mapping[str, tuple[str, Sequence[str]]] | None,
+    search: bool,
+    memo: PageMemo | None,
+    jobs: int,
+) -> list[Diagnostic]:
+    """Every page but the documents': the title page, the persons', the principles and the rest."""
     infos = [d.digest.info for d in documents]
-    outcomes = _write_documents(documents, digests, personography, config, site_dir, memo, search,
-                                jobs, advance)  # fmt: skip
     unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
     search_pages: list[SearchPage] = []
     for document, done in zip(documents, outcomes, strict=True):
@@ -169,7 +186,8 @@ def _hash_all(keys: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def _write_documents(
+@contextlib.contextmanager
+def _writing_documents(
     documents: Sequence[ReadDocument],
     digests: Digests,
     personography: Personography,
@@ -179,8 +197,13 @@ def _write_documents(
     search: bool,
     jobs: int,
     advance: Callable[[], None],
-) -> list[DocumentOutcome]:
-    """Each document's folder: linked from the published site where unchanged, else written."""
+) -> Iterator[list[DocumentOutcome]]:
+    """Each document's folder: taken over from the previous site where unchanged, else written.
+
+    The unchanged folders are taken over while the ``with`` block writes the rest of the
+    site (`LinkMemo.take_over`); those that could not be (edited since) are written on
+    leaving it. Gives each document's outcome.
+    """
     person_links = {pid: "../" + person_href(pid) for pid in personography.persons}
     person_words = {
         pid: ", ".join(w for w in (p.name, p.dates) if w)
@@ -191,60 +214,78 @@ def _write_documents(
     described = {pid: repr(p) for pid, p in personography.persons.items()} if memo is not None else {}
     keys: list[str] = []
     outcomes: list[DocumentOutcome | None] = []
-    todo: list[tuple[int, tuple[DocumentInfo | None, DocumentInfo | None], tuple[str, ...] | None]] = []
-    tasks: list[DocumentTask] = []
+    todo: list[int] = []
     for index, document in enumerate(documents):
         info = document.digest.info
-        neighbours = (
-            infos[index - 1] if index > 0 else None,
-            infos[index + 1] if index + 1 < len(infos) else None,
-        )
-        searched = (
-            tuple(sorted(document.digest.mention_counts.keys() & personography.persons.keys()))
-            if search
-            else None
-        )
         key = ""
         if memo is not None:
             linked = "\n".join(described.get(pid, "None") for pid in document.digest.refs)
             before = documents[index - 1].digest.info_key if index > 0 else "None"
             after = documents[index + 1].digest.info_key if index + 1 < len(infos) else "None"
             key = memo.key(document.sha, before, after, linked)
-            record = memo.reuse(f"document:{info.id}", key, site_dir)
+            record = memo.claim(f"document:{info.id}", key, DocumentFacts)
             if record is not None and isinstance(record.facts, DocumentFacts):
+                searched = _searched(document, personography, search)
                 page = reread_search_page(document.path, info, searched) if searched is not None else None
                 outcomes.append(DocumentOutcome(record.facts.unknown, page))
                 keys.append(key)
                 advance()
                 continue
-        todo.append((index, neighbours, searched))
+        todo.append(index)
         outcomes.append(None)
         keys.append(key)
-    missing = [index for index, _, _ in todo]
-    # Read a few hundred at a time where the memo keeps them apart, not one query a document.
-    labels = {doc_id: dict(packed.unpack().labels)
-              for doc_id, packed in digests.packed([infos[i].id for i in missing])}  # fmt: skip
-    for index, neighbours, searched in todo:
-        document, info = documents[index], infos[index]
-        context = RenderContext(
-            persons={pid: person_links[pid] for pid in document.digest.refs if pid in person_links},
-            person_labels={pid: person_words[pid] for pid in document.digest.refs if pid in person_words},
-            resp_labels=labels[info.id],
-        )
-        # In order of first mention, as the counts are.
-        named = tuple(personography.persons[pid] for pid in document.digest.mention_counts
-                      if pid in personography.persons)  # fmt: skip
-        tasks.append(DocumentTask(document.path, info, neighbours, named, context, searched))
-    rendered = render_documents(tasks, config, site_dir, jobs, advance)
-    for index, outcome in zip(missing, rendered, strict=True):
-        outcomes[index] = outcome
-        document = documents[index]
-        if memo is not None:
-            info = document.digest.info
-            files = [f"{info.id}/{name}" for name in os.listdir(site_dir / info.id)]
-            facts = DocumentFacts(document.sha, document.digest, outcome.unknown)
-            memo.record(f"document:{info.id}", keys[index], files, facts, folder=info.id)
-    return [outcome for outcome in outcomes if outcome is not None]
+
+    def write(indices: Sequence[int], advance: Callable[[], None]) -> Iterator[tuple[int, DocumentOutcome]]:
+        # Read a few hundred at a time where the memo keeps them apart, not one query a document.
+        labels = {doc_id: dict(packed.unpack().labels)
+                  for doc_id, packed in digests.packed([infos[i].id for i in indices])}  # fmt: skip
+        tasks = []
+        for index in indices:
+            document, info = documents[index], infos[index]
+            context = RenderContext(
+                persons={pid: person_links[pid] for pid in document.digest.refs if pid in person_links},
+                person_labels={pid: person_words[pid] for pid in document.digest.refs if pid in person_words},
+                resp_labels=labels[info.id],
+            )
+            # In order of first mention, as the counts are.
+            named = tuple(personography.persons[pid] for pid in document.digest.mention_counts
+                          if pid in personography.persons)  # fmt: skip
+            neighbours = (
+                infos[index - 1] if index > 0 else None,
+                infos[index + 1] if index + 1 < len(infos) else None,
+            )
+            searched = _searched(document, personography, search)
+            tasks.append(DocumentTask(document.path, info, neighbours, named, context, searched))
+        for index, outcome in zip(indices, render_documents(tasks, config, site_dir, jobs, advance), strict=True):
+            if memo is not None:
+                info = documents[index].digest.info
+                files = [f"{info.id}/{name}" for name in os.listdir(site_dir / info.id)]
+                facts = DocumentFacts(documents[index].sha, documents[index].digest, outcome.unknown)
+                memo.record(f"document:{info.id}", keys[index], files, facts, folder=info.id)
+            yield index, outcome
+
+    taking = memo.take_over(site_dir) if memo is not None else None
+    try:
+        for index, outcome in write(todo, advance):
+            outcomes[index] = outcome
+        yield [outcome for outcome in outcomes if outcome is not None]
+    except BaseException:
+        if taking is not None:
+            taking.wait()  # the caller deletes the folder the files are being moved into
+        raise
+    if taking is not None:
+        failed = {group.partition(":")[2] for group in taking.failed()}
+        # Written as they were: the same outcome as the one the record kept.
+        redo = [index for index, document in enumerate(documents) if document.digest.info.id in failed]
+        for _ in write(redo, lambda: None):
+            pass
+
+
+def _searched(document: ReadDocument, personography: Personography, search: bool) -> tuple[str, ...] | None:
+    """The persons of the register a document's search page lists, when there is a search."""
+    if not search:
+        return None
+    return tuple(sorted(document.digest.mention_counts.keys() & personography.persons.keys()))
 
 
 def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) -> pages.Once:
