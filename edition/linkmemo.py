@@ -238,8 +238,10 @@ class TakeOver:
 
 
 # Groups taken over in a process of their own from this many (~25 µs each here): fewer
-# take less time than starting the process does.
-APART_FROM = 1000
+# take less time than starting the process does (at 1,000 documents, a take-over of 1,000
+# TEI files and one of 1,000 folders, a one-change rebuild was 0.03 s slower forked, an
+# unchanged one no faster).
+APART_FROM = 2500
 
 
 def _may_fork() -> bool:
