@@ -113,6 +113,16 @@ def test_a_new_mention_writes_the_first_page_for_its_count(many: Path, tmp_path:
     assert "persons/yezhov/index.html" in rewritten and len(rewritten) == 2
 
 
+def test_a_document_gone_and_another_come_shifts_the_pages_between(many: Path, tmp_path: Path) -> None:
+    """The same count of documents and mentions: the pages' numbers and ranges are as they
+    were, but the pages after the one gone show other documents — none of them changed."""
+    out = tmp_path / "out"
+    build(many, out)
+    (many / "texts" / "letter1.txt").unlink()
+    write(many, 9, "Letter 9\n\nDear Sir, Yezhov wrote 9 times; Yezhov signed.")
+    assert build(many, out) == build(many, tmp_path / "clean", cache=False)
+
+
 @pytest.mark.parametrize(
     ("number", "shown"),
     [(1, [1, 2, 3, 0, 112]), (6, [1, 0, 4, 5, 6, 7, 8, 0, 112]), (111, [1, 0, 109, 110, 111, 112])],

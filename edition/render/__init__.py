@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from pathlib import Path
 
 from edition.config import EditionConfig
@@ -129,7 +129,9 @@ def _write_corpus_pages(
         if done.search is not None:
             search_pages.append(done.search)
     env = pages.environment()
-    once = _once(memo, site_dir, digests.digests)
+    # The documents read anew, not known to the memo by their TEI's hash.
+    fresh = {d.digest.info.id for d in documents if memo is None or d.sha not in memo.digests}
+    once = _once(memo, site_dir, digests.digests, fresh)
     once("index", pages.index_files(), (), [info.id for info in infos],
          lambda: pages.write_index(env, site_dir, config, infos))  # fmt: skip
     person_pages.write_persons(env, site_dir, config, infos, personography, digests, once, jobs)
@@ -288,12 +290,16 @@ def _searched(document: ReadDocument, personography: Personography, search: bool
     return tuple(sorted(document.digest.mention_counts.keys() & personography.persons.keys()))
 
 
-def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) -> pages.Once:
+def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest], fresh: Set[str]) -> pages.Once:
     """Write a group of pages, or link it from the published site if its inputs are unchanged.
 
     What a group takes from a document (its header facts, a person's mentions there) is
     in the key by the hashes its `Digest` keeps: said as ``repr`` on every build, one
-    person's thousands of mentions took half a second.
+    person's thousands of mentions took half a second. Even those hashes, gathered for
+    every page (1,300 pages of mentions, 67,000 documents' hashes at 10,000 documents), took
+    a sixth of a second: a group whose documents are the same as last time, none of them
+    ``fresh`` (read anew: the others' digests are those of the very same TEI bytes), has the
+    key recorded then, known by what the record keeps beside it (the values and the ids).
     """
 
     def run(group: str, files: Sequence[str], inputs: tuple[object, ...], documents: Sequence[str],
@@ -301,15 +307,21 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest]) 
         if memo is None:
             write()
             return
+        said = [*map(repr, inputs)]
+        listed = memo.key(*said, mentions_of, "\0".join(documents))
+        before = memo.previous.get(group)
+        if (before is not None and before.facts == listed and fresh.isdisjoint(documents)
+                and memo.reuse(group, before.key, site_dir) is not None):  # fmt: skip
+            return
         found = map(digests.__getitem__, documents)
         if mentions_of:
             taken = [f"{d.info_key} {d.mention_keys.get(mentions_of, '')}" for d in found]
         else:
             taken = [d.info_key for d in found]
-        key = memo.key(*map(repr, inputs), "\n".join(taken))  # one part: 1,300 pages × 50 documents
+        key = memo.key(*said, "\n".join(taken))  # one part: 1,300 pages × 50 documents
         if memo.reuse(group, key, site_dir) is None:
             write()
-            memo.record(group, key, files)
+            memo.record(group, key, files, listed)
 
     return run
 
