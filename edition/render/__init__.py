@@ -86,8 +86,9 @@ def render_site(
     ``jobs``: processes writing the documents' folders (0: all cores). ``shas``: the
     SHA-256 of files the caller has hashed already.
     ``advance`` is called as each document is written. ``memo``: the previous build's
-    pages (`edition.render.memo`); a document whose page would come out the same is
-    linked from there instead of rendered.
+    pages (`edition.render.memo`); a document whose folder would come out the same is
+    taken over from there (`edition.linkmemo`: moved from the spare, or linked) instead
+    of rendered.
 
     Two passes keep one tree in memory at a time: the first reads each file's
     `Digest`, what the corpus-wide pages need; the second writes each document.
