@@ -221,12 +221,10 @@ class TakeOver:
             try:
                 self._failed = self._receiving.recv()
             except EOFError:  # the process died: which files it moved is unknown
-                self._failed = None
+                raise RuntimeError("the process taking the unchanged files over ended without a word") from None
             finally:
                 self._receiving.close()
                 self._process.join()
-            if self._failed is None:
-                raise RuntimeError(f"taking the unchanged files over failed (exit code {self._process.exitcode})")
         return self._failed
 
     def wait(self) -> None:

@@ -310,22 +310,23 @@ def convert_all(
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
     paths = {path.stem: path for path in texts}
 
+    readied: dict[int, Job] = {}  # the jobs drawn and not yet converted, whole
+
     def ready() -> Iterator[Job]:
-        """The jobs to convert after all, each read (what its stamp and lock digest let be left
-        out) as a worker is about to take it: ten thousand texts and their lock lines held at
-        once were 70 MB."""
+        """The jobs to convert after all, each with its text and lock lines read (`_job` left
+        them out) as a worker is about to take it: ten thousand held at once were 70 MB."""
         for index in todo:
-            job = replace(jobs[index], lock_lines=published.text(document_id(jobs[index].name)))
-            if not job.data:
-                try:
-                    data = paths[job.name].read_bytes()
-                except OSError as exc:
-                    report.add(error(job.display, 0, 0, f"cannot read: {exc.strerror}", "source.read"))
-                    data = b""
-                job = replace(job, data=data, sha=hashlib.sha256(data).hexdigest())
-                if cache:
-                    keys[index] = cache.key(job)  # changed since its stamp was taken: keyed as read
-            jobs[index] = job
+            job = jobs[index]
+            try:
+                data = paths[job.name].read_bytes()
+            except OSError as exc:
+                report.add(error(job.display, 0, 0, f"cannot read: {exc.strerror}", "source.read"))
+                data = b""
+            job = replace(job, data=data, sha=hashlib.sha256(data).hexdigest(),
+                          lock_lines=published.text(document_id(job.name)))  # fmt: skip
+            if cache:
+                keys[index] = cache.key(job)  # keyed as read: the text may have changed since its stamp
+            readied[index] = job
             yield job
 
     if cache and stamps != known:
@@ -343,8 +344,7 @@ def convert_all(
         else:
             mapped = convert_jobs(ready(), shared, workers, count=len(todo))
         for index, outcome in zip(todo, mapped, strict=True):
-            job = jobs[index]
-            jobs[index] = replace(job, data=b"", lock_lines=b"")  # converted: let its bytes go
+            job = readied.pop(index)  # converted: its bytes go with it
             outcomes[index] = as_asked(outcome, job.lock_lines)
             progress.advance()
             if cache:
@@ -629,21 +629,17 @@ def _write_tei(
     failures are for `_write_tei_again`, before anything reads the folder."""
     written = []
     shas = {}
-    unread: list[Converted] = []
+    unwritten: list[Converted] = []
     for doc in result.converted:
         name = f"{doc.name}.xml"
         path = folder / name
         written.append(path)
         shas[path] = doc.tei_sha
-        if memo is not None and memo.claim(name, doc.tei_sha) is not None:
-            continue
-        if doc.tei:
-            _write_converted(folder, doc, doc.tei, memo)
-        else:
-            unread.append(doc)
+        if memo is None or memo.claim(name, doc.tei_sha) is None:
+            unwritten.append(doc)
     taking = memo.take_over(folder) if memo is not None else None
     try:
-        _write_stored(folder, unread, memo, sources)
+        _write_conversions(folder, unwritten, memo, sources)
         for source in result.imported:
             path = folder / source.name
             shutil.copyfile(source, path)
@@ -659,17 +655,20 @@ def _write_tei_again(folder: Path, result: BuildResult, failed: Sequence[str], m
                      sources: Path) -> None:  # fmt: skip
     """Write the TEI files that could not be taken over (edited or removed since)."""
     names = set(failed)
-    again = [doc for doc in result.converted if f"{doc.name}.xml" in names]
-    for doc in again:
+    _write_conversions(folder, [doc for doc in result.converted if f"{doc.name}.xml" in names], memo, sources)
+
+
+def _write_conversions(folder: Path, docs: Sequence[Converted], memo: LinkMemo | None, sources: Path) -> None:
+    """Write the TEI of conversions: from memory, or read back from the cache where their
+    bytes were let go once stored, a batch at a time (10,000 are 100 MB)."""
+    unread = []
+    for doc in docs:
         if doc.tei:
             _write_converted(folder, doc, doc.tei, memo)
-    _write_stored(folder, [doc for doc in again if not doc.tei], memo, sources)
-
-
-def _write_stored(folder: Path, docs: Sequence[Converted], memo: LinkMemo | None, sources: Path) -> None:
-    """Write the TEI of conversions whose bytes are in the cache, not in memory."""
-    for start in range(0, len(docs), STORE_BATCH):  # a batch at a time: 10,000 are 100 MB
-        batch = docs[start : start + STORE_BATCH]
+        else:
+            unread.append(doc)
+    for start in range(0, len(unread), STORE_BATCH):
+        batch = unread[start : start + STORE_BATCH]
         stored = stored_tei(sources, [doc.tei_sha for doc in batch])
         for doc in batch:
             if doc.tei_sha not in stored:  # pruned by a build of the same sources run meanwhile

@@ -118,31 +118,22 @@ class SortedTable(Mapping[str, float]):
 
 
 def word_set(name: str, derive: Callable[[], Iterable[str]]) -> frozenset[str]:
-    """The set ``name``, read from the cache or derived (and then written there)."""
+    """The set ``name``, read from the cache or derived (and then written there, as a table)."""
     loaded = _read(name)
     if loaded is not None:
         return frozenset(_split(loaded[0]))
-    return _derive_set(name, derive)
+    return frozenset(_derive_table(name, functools.partial(_as_table, derive)))
 
 
 def mapped_set(name: str, derive: Callable[[], Iterable[str]]) -> Container[str]:
-    """The set ``name`` looked up in its cached file mapped into memory (a `SortedTable` of its
-    words: nothing to build, the pages shared by every process), else as derived."""
-    mapped = _read_mapped(name)
-    if mapped is not None:
-        return mapped
-    loaded = _read(name)  # a file system that cannot map files: the file read whole
-    if loaded is not None:
-        return frozenset(_split(loaded[0]))
-    words = _derive_set(name, derive)
-    return _read_mapped(name) or words
+    """The set ``name`` looked up in its cached file mapped into memory, as a table is
+    (`frequency_table`): nothing to build, the pages shared by every process."""
+    return frequency_table(name, functools.partial(_as_table, derive))
 
 
-def _derive_set(name: str, derive: Callable[[], Iterable[str]]) -> frozenset[str]:
-    """Derive set ``name`` and write it as a table (every value 0), so `mapped_set` can map it."""
-    words = frozenset(derive())
-    _write(name, _encode(words, dict.fromkeys(words, 0.0)))
-    return words
+def _as_table(derive: Callable[[], Iterable[str]]) -> dict[str, float]:
+    """A set as the table it is kept as: every value 0."""
+    return dict.fromkeys(derive(), 0.0)
 
 
 def sorted_words(name: str, derive: Callable[[], Iterable[str]]) -> list[str]:

@@ -241,18 +241,14 @@ def test_files_are_taken_over_here_when_no_process_can_be_started(
     assert {f"d-copy{k}/index.html" for k in range(3)} <= linked(out / "site", folders)
 
 
-def test_a_process_running_another_thread_is_not_forked() -> None:
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    alone = threading.active_count() == 1
-    other.start()
-    try:
-        assert not edition.linkmemo._may_fork()
-    finally:
-        release.set()
-        other.join()
-    if alone:  # else another test left a thread behind
-        assert edition.linkmemo._may_fork() is (multiprocessing.get_start_method() == "fork")
+def test_a_process_running_another_thread_is_not_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda: "fork")
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not edition.linkmemo._may_fork()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert edition.linkmemo._may_fork()
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda: "spawn")  # macOS, Windows
+    assert not edition.linkmemo._may_fork()
 
 
 PERSON_PAGE = re.compile(r"persons/[^/]+/index\.html")

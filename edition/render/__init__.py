@@ -311,15 +311,15 @@ def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest], 
         said = [*map(repr, inputs)]
         listed = memo.key(*said, mentions_of, "\0".join(documents))
         before = memo.previous.get(group)
-        if (before is not None and before.facts == listed and fresh.isdisjoint(documents)
-                and memo.reuse(group, before.key, site_dir) is not None):  # fmt: skip
-            return
-        found = map(digests.__getitem__, documents)
-        if mentions_of:
-            taken = [f"{d.info_key} {d.mention_keys.get(mentions_of, '')}" for d in found]
+        if before is not None and before.facts == listed and fresh.isdisjoint(documents):
+            key = before.key
         else:
-            taken = [d.info_key for d in found]
-        key = memo.key(*said, "\n".join(taken))  # one part: 1,300 pages × 50 documents
+            found = map(digests.__getitem__, documents)
+            if mentions_of:
+                taken = [f"{d.info_key} {d.mention_keys.get(mentions_of, '')}" for d in found]
+            else:
+                taken = [d.info_key for d in found]
+            key = memo.key(*said, "\n".join(taken))  # one part: 1,300 pages × 50 documents
         if memo.reuse(group, key, site_dir) is None:
             write()
             memo.record(group, key, files, listed)
