@@ -65,7 +65,7 @@ from edition.rulememo import RuleMemo
 from edition.serialize import serialize
 from edition.source import decode_source
 from edition.store import Store, keep_in_memory, keep_written, read_kept
-from edition.validate import PendingChecks, parse_untrusted
+from edition.validate import PendingChecks, keep_jing_warm, parse_untrusted
 
 if TYPE_CHECKING:
     from edition.render.memo import PageMemo
@@ -444,6 +444,7 @@ def build_edition(
     """
     shown = as_progress(progress)
     keep_in_memory(options.resident)
+    keep_jing_warm(options.resident and options.validate)
     try:
         with fewer_collections():
             return _build(options, shown)

@@ -27,11 +27,12 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from edition import rules
-from edition.diagnostics import Diagnostic, Severity, error
+from edition.diagnostics import Diagnostic, EditionError, Severity, error
 from edition.orphans import MARKER_RENEWED_SECONDS
 from edition.rulememo import RuleMemo, fingerprint, pack_ids, packed_fingerprint, unpack_ids
 from edition.safexml import read_xml, safe_parser
 from edition.schema import SCHEMA_SHA256, cache_dir, schema_path
+from edition.warmjing import keep_warm, warm_check
 
 # A line of Jing's output, e.g. "/tmp/x.xml:19:26: error: element "foo" not allowed here".
 JING_LINE = re.compile(
@@ -411,23 +412,41 @@ JVM_OPTIONS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 
 
 class _Jing:
-    """One Jing run over ``paths``, started at once; `result` waits and reads its report."""
+    """Jing's check of ``paths``, started at once — on the Jing kept running if there is one
+    (`edition.warmjing`), else in a run of its own; `result` waits and reads its report."""
 
     def __init__(self, java: str, jar: str, paths: Sequence[Path], display: Callable[[Path], str]) -> None:
         self.paths = paths
-        shown = {str(path): display(path) for path in paths}
+        self.shown = {str(path): display(path) for path in paths}
         # Jing names a file given by a relative path by its absolute one.
-        self.named = {**{str(path.resolve()): display(path) for path in paths}, **shown}
-        command = [java, *JVM_OPTIONS, "-jar", jar, str(schema_path()), *shown]
+        self.named = {**{str(path.resolve()): display(path) for path in paths}, **self.shown}
+        self.java, self.jar, self.schema = java, jar, schema_path()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.batch = warm_check(paths)  # on the Jing kept running, if there is one
+        if self.batch is None:
+            self._start()
+
+    def _start(self) -> None:
+        command = [self.java, *JVM_OPTIONS, "-jar", self.jar, str(self.schema), *self.shown]
         # Its report goes to a file, not a pipe: nobody reads a pipe while the site renders.
         self.report = tempfile.TemporaryFile()  # noqa: SIM115 — closed by result or cancel
         self.process = subprocess.Popen(command, stdout=self.report, stderr=subprocess.STDOUT)
 
     def result(self) -> list[Diagnostic]:
+        if self.batch is not None:
+            said = self.batch.result()
+            if said is not None:
+                return self._problems(*said)
+            self._start()  # the kept Jing failed: this batch is checked by one of its own
+        assert self.process is not None
         returncode = self.process.wait()
         self.report.seek(0)
         output = self.report.read().decode("utf-8", "replace")
         self.report.close()
+        return self._problems(output, returncode)
+
+    def _problems(self, output: str, returncode: int) -> list[Diagnostic]:
+        """The diagnostics in Jing's report (its exit code nonzero: it failed, if none)."""
         problems = []
         for line in output.splitlines():
             match = JING_LINE.match(line)
@@ -455,9 +474,23 @@ class _Jing:
         return problems
 
     def cancel(self) -> None:
-        self.process.kill()
-        self.process.wait()
-        self.report.close()
+        if self.batch is not None:
+            self.batch.cancel()
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.report.close()
+
+
+def keep_jing_warm(keep: bool) -> None:
+    """Keep a Jing running for the checks of the builds to come in this process (a process
+    that builds again and again: `edition serve`), or stop keeping one (`edition.warmjing`)."""
+    java, jar = shutil.which("java"), _jing_jar()
+    if keep and java and jar:
+        with contextlib.suppress(EditionError):  # no schema to be had: the check reports it
+            keep_warm([java, *JVM_OPTIONS], jar, schema_path())
+            return
+    keep_warm()
 
 
 def _jing_jar() -> str | None:
