@@ -1,12 +1,12 @@
-// Jing kept running for `edition serve` (edition/warmjing.py): tei_all is loaded once, then
-// every batch of files the preview's builds write is checked without a JVM's start and the
-// schema's load (~0.3 s of each rebuild).
+// Jing kept running through a build and between builds (edition/warmjing.py): tei_all is
+// loaded once, while the build converts, and each batch of files is checked without a JVM's
+// start and the schema's load (~0.3 s of each check).
 //
-// Run from source (java -cp jing.jar JingServer.java SCHEMA), it says "ready" once the schema
+// Started as "java -cp jing.jar:CLASSES JingServer SCHEMA", it says "ready" once the schema
 // is loaded, then reads lines "LIST<TAB>REPORT": it checks each file named in LIST (UTF-8, a
 // path a line), writes Jing's own messages ("file:line:col: error: ...") to REPORT and says
 // "valid" or "invalid" (Jing's exit code). Anything it cannot do ends it; the caller then
-// starts Jing anew, as ever.
+// runs Jing anew, as ever. It ends when its input does.
 
 import com.thaiopensource.util.PropertyMapBuilder;
 import com.thaiopensource.validate.ValidateProperty;

