@@ -99,6 +99,11 @@ def warm_check(paths: Sequence[Path]) -> Batch | None:
     return batch
 
 
+def kept_pid() -> int | None:
+    """The process id of the Jing kept running, if one is (a benchmark measures its memory)."""
+    return _kept.process.pid if _kept is not None and _kept.process.poll() is None else None
+
+
 def _start() -> None:
     global _kept
     stop()
