@@ -448,6 +448,8 @@ def build_edition(
     shown = as_progress(progress)
     keep_in_memory(options.resident)
     keep_jing_warm(options.validate)
+    if options.resident:
+        warm_up()  # a process that builds again will check again: its Jing is ready for the next save
     try:
         with fewer_collections():
             return _build(options, shown)

@@ -6,6 +6,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -177,10 +178,12 @@ def test_a_build_starts_one_jing_the_next_build_reuses_it_and_one_without_checks
     assert len(batches) == 2
 
 
-def test_a_build_that_converts_nothing_starts_no_jing(jdk: None, tmp_path: Path) -> None:
+def test_a_build_that_converts_nothing_starts_no_jing_unless_it_builds_again(jdk: None, tmp_path: Path) -> None:
     sources = shutil.copytree(SOURCES, tmp_path / "sources")
     options = BuildOptions(sources, tmp_path / "out", search=False, jobs=1)
     build_edition(options)
     warmjing.stop()
     build_edition(options)  # every conversion from the cache: every file as checked before
     assert warmjing._kept is None
+    build_edition(replace(options, resident=True))  # as `edition serve` does: it will check again
+    assert warmjing._kept is not None
