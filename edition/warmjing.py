@@ -6,8 +6,9 @@ for the cores; in a rebuild of a FRUS volume's size (1,000 documents) it was the
 single wait. A build that converts now starts one Jing before it does (`warm_up`:
 `JingServer.java`, beside this module), which loads tei_all while the texts convert, then
 checks the files handed to it and writes Jing's own report, read as a one-off run's is
-(`edition.validate`). A process that builds again and again (`edition serve`) keeps it:
-each rebuild's files are checked with no JVM to start and no schema to load.
+(`edition.validate`). A process that builds again and again (`edition serve`) starts it
+with its first build, whatever that converts, and keeps it: each rebuild's files are checked
+with no JVM to start and no schema to load.
 
 The server is compiled once per machine (and per version of its source and compiler) into
 the user's cache with ``javac``, as any JDK has. Where it cannot be had — a bare JRE, a
