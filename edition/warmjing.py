@@ -68,7 +68,11 @@ def warm_up() -> None:
 def compiled(javac: str, jar: str) -> Path | None:
     """The folder of ``JingServer.class``, compiled from `SOURCE` once per source and compiler
     into the user's cache (~1 s); None if it cannot be."""
-    key = hashlib.sha256(b"\0".join([SOURCE.read_bytes(), os.path.realpath(javac).encode(), jar.encode()]))
+    try:
+        source = SOURCE.read_bytes()  # gone from a broken install: a one-off Jing, then
+    except OSError:
+        return None
+    key = hashlib.sha256(b"\0".join([source, os.path.realpath(javac).encode(), jar.encode()]))
     folder = cache_dir() / "jing-server" / key.hexdigest()[:16]
     if (folder / "JingServer.class").is_file():
         return folder

@@ -92,6 +92,9 @@ def test_a_jing_server_that_cannot_be_compiled_leaves_one_off_runs(
     keep_jing_warm(True)
     assert warmjing._kept is None and warmjing.warm_check(paths) is None
     assert said(check(paths)) == said(once)
+    monkeypatch.setattr(warmjing, "SOURCE", tmp_path / "gone.java")  # a broken install
+    keep_jing_warm(True)
+    assert warmjing.warm_check(paths) is None and said(check(paths)) == said(once)
 
 
 def test_a_jing_server_that_fails_to_start_is_tried_twice_then_left(
