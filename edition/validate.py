@@ -420,14 +420,14 @@ class _Jing:
         self.shown = {str(path): display(path) for path in paths}
         # Jing names a file given by a relative path by its absolute one.
         self.named = {**{str(path.resolve()): display(path) for path in paths}, **self.shown}
-        self.java, self.jar, self.schema = java, jar, schema_path()
+        self.java, self.jar = java, jar
         self.process: subprocess.Popen[bytes] | None = None
         self.batch = warm_check(paths)  # on the Jing kept running, if there is one
         if self.batch is None:
             self._start()
 
     def _start(self) -> None:
-        command = [self.java, *JVM_OPTIONS, "-jar", self.jar, str(self.schema), *self.shown]
+        command = [self.java, *JVM_OPTIONS, "-jar", self.jar, str(schema_path()), *self.shown]
         # Its report goes to a file, not a pipe: nobody reads a pipe while the site renders.
         self.report = tempfile.TemporaryFile()  # noqa: SIM115 — closed by result or cancel
         self.process = subprocess.Popen(command, stdout=self.report, stderr=subprocess.STDOUT)

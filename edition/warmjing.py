@@ -48,7 +48,7 @@ def keep_warm(java: Sequence[str] = (), javac: str | None = None, jar: str = "",
     keep none."""
     global _command
     classes = compiled(javac, jar) if java and javac and jar and schema is not None else None
-    if classes is None or schema is None:
+    if classes is None:
         _command = ()
         stop()
         return
