@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from edition.config import EditionConfig, Release, release_date
 from edition.render.citation import Citable, citation_html, json_ld, meta_tags
+from edition.render.compiled import template_cache
 from edition.render.html import RenderedText
 from edition.render.persons import (
     Personography,
@@ -101,6 +102,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache(__file__),  # the options above are part of its key
     )
 
 
