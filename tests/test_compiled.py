@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
-from jinja2.bccache import bc_magic
 import pytest
+from jinja2.bccache import bc_magic
 
 from edition.config import EditionConfig
 from edition.render import pages
