@@ -326,18 +326,19 @@ def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
     before = inodes(site)
     build(sources, tmp_path / "out")
     assert sum(converted) == 0
-    # Every file of a document's folder, the title pages, the principles, the persons list
-    # and each person's page; the other pages that summarize the whole edition (search,
-    # sitemap …) are made anew.
+    # Every file of a document's folder, the title pages, the principles, the persons list,
+    # each person's page and the search index; the other pages that summarize the whole
+    # edition (the search page, sitemap …) are made anew.
     reusable = {
         name
         for name in before
-        if name.startswith("d-")
+        if name.startswith(("d-", "pagefind/"))
         or name in [*index_files(), "principles/index.html", "persons/index.html"]
         or PERSON_PAGE.fullmatch(name)
     }
     assert linked(site, before) == reusable
     assert {"d-letter/index.html", "index.html", "persons/yezhov/index.html"} <= reusable
+    assert any(name.startswith("pagefind/1/index/") for name in reusable)
 
 
 def test_an_unchanged_rebuild_links_every_tei_file(sources: Path, tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ reads from ``file://``)::
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
@@ -47,7 +48,8 @@ from edition.render.html import RenderContext, UnknownElement
 from edition.render.memo import DocumentFacts, PageMemo
 from edition.render.persons import Personography, person_href
 from edition.render.principles import gather
-from edition.render.search import SearchPage, index_pages
+from edition.render.search import SearchPage
+from edition.render.search_shards import Searchable, index_pages
 
 __all__ = ["render_site"]
 
@@ -123,12 +125,13 @@ def _write_corpus_pages(
     """Every page but the documents': the title page, the persons', the principles and the rest."""
     infos = [d.digest.info for d in documents]
     unknown: dict[str, list[tuple[Path, UnknownElement]]] = {}
-    search_pages: list[SearchPage] = []
+    searchable: list[Searchable] = []
     for document, done in zip(documents, outcomes, strict=True):
         for element in done.unknown:
             unknown.setdefault(element.name, []).append((document.path, element))
-        if done.search is not None:
-            search_pages.append(done.search)
+        persons = _searched(document, personography, search)
+        if persons is not None:
+            searchable.append(_searchable(document, persons, done.search))
     env = pages.environment()
     # The documents read anew, not known to the memo by their TEI's hash.
     fresh = {d.digest.info.id for d in documents if memo is None or d.sha not in memo.digests}
@@ -153,7 +156,7 @@ def _write_corpus_pages(
     pages.write_assets(site_dir)
     warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
     where = str(documents[0].path) if documents else ""
-    bundles = index_pages(search_pages, site_dir, config, warnings, where) if search else ()
+    bundles = index_pages(searchable, site_dir, config, warnings, where, memo) if search else ()
     pages.write_search(env, site_dir, config, bundles, infos, personography, digests.named())
     # Without a base_url (a draft) there is no sitemap: it needs absolute addresses.
     pages.write_discovery(site_dir, config, infos, sorted(personography.persons))
@@ -228,9 +231,7 @@ def _writing_documents(
             key = memo.key(document.sha, before, after, linked)
             record = memo.claim(f"document:{info.id}", key, DocumentFacts)
             if record is not None and isinstance(record.facts, DocumentFacts):
-                searched = _searched(document, personography, search)
-                page = reread_search_page(document.path, info, searched) if searched is not None else None
-                outcomes.append(DocumentOutcome(record.facts.unknown, page))
+                outcomes.append(DocumentOutcome(record.facts.unknown, None))  # its search page: `_searchable`
                 keys.append(key)
                 advance()
                 continue
@@ -289,6 +290,14 @@ def _searched(document: ReadDocument, personography: Personography, search: bool
     if not search:
         return None
     return tuple(sorted(document.digest.mention_counts.keys() & personography.persons.keys()))
+
+
+def _searchable(document: ReadDocument, persons: tuple[str, ...], made: SearchPage | None) -> Searchable:
+    """The document as the search index sees it; its search page as made with its folder, else
+    read anew from its TEI if its shard is indexed again (`edition.render.search_shards`)."""
+    info = document.digest.info
+    page = (lambda: made) if made is not None else functools.partial(reread_search_page, document.path, info, persons)
+    return Searchable(info.id, document.sha, persons, page)
 
 
 def _once(memo: PageMemo | None, site_dir: Path, digests: Mapping[str, Digest], fresh: Set[str]) -> pages.Once:

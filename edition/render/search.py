@@ -23,14 +23,13 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
-from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic, EditionError, error, warning
 from edition.render.teiread import NS, TEI_NS, XML_ID, TeiDocument, normalize_space
 
@@ -221,12 +220,28 @@ def build_index(
     ``language`` (the edition's, "en") is forced on every page, so one search page finds
     every document whatever its own ``xml:lang``.
     """
+    shards = [pages[i : i + shard_size] for i in range(0, len(pages), max(shard_size, 1))]
+    ran = index_shards(dict(enumerate(shards, start=1)), site_dir, language, workers=workers)
+    done = [(number, run) for number, run in sorted(ran.items()) if run is not None]
+    return SearchIndex(tuple(bundle_path(number) for number, _ in done), tuple(run for _, run in done))
+
+
+def bundle_path(number: int) -> str:
+    """Where shard ``number`` (from 1) is indexed, relative to the site root: "pagefind/1/"."""
+    return f"{SEARCH_FOLDER}/{number}/"
+
+
+def index_shards(
+    shards: Mapping[int, Sequence[SearchPage]], site_dir: Path, language: str, *, workers: int = WORKERS
+) -> dict[int, ShardRun | None]:
+    """Index each shard's pages into its bundle (`bundle_path`), ``workers`` Pagefind runs at a
+    time; how each run went, None for a shard without a word to index (and no bundle). Raises
+    `FileNotFoundError` without a Pagefind binary, `EditionError` if Pagefind fails."""
     executable = pagefind_executable()
     if executable is None:
         raise FileNotFoundError("no Pagefind binary")
-    shards = [pages[i : i + shard_size] for i in range(0, len(pages), max(shard_size, 1))]
-    bundles = [f"{SEARCH_FOLDER}/{n}/" for n in range(1, len(shards) + 1)]
     forced = (language or "en").split("-")[0].lower()
+    numbers = sorted(shards)
     with tempfile.TemporaryDirectory(prefix="edition-search-") as scratch:
         def run(number: int) -> ShardRun | None:
             source = Path(scratch) / str(number)
@@ -234,17 +249,18 @@ def build_index(
                 folder = source / page.doc_id
                 folder.mkdir(parents=True)
                 (folder / "index.html").write_bytes(page.html)
-            target = site_dir / bundles[number]
+            target = site_dir / bundle_path(number)
             return _run_pagefind(executable, source, target, forced, len(shards[number]))
 
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            ran = tuple(pool.map(run, range(len(shards))))
-    indexed = [bundle for bundle, done in zip(bundles, ran, strict=True) if done is not None]
-    for bundle in indexed:
-        for name in UNUSED:
-            (site_dir / bundle / name).unlink(missing_ok=True)
-        sort_filters(site_dir / bundle)
-    return SearchIndex(tuple(indexed), tuple(done for done in ran if done is not None))
+            ran = dict(zip(numbers, pool.map(run, numbers), strict=True))
+    for number, done in ran.items():
+        if done is not None:
+            bundle = site_dir / bundle_path(number)
+            for name in UNUSED:
+                (bundle / name).unlink(missing_ok=True)
+            sort_filters(bundle)
+    return ran
 
 
 # The magic that opens each of Pagefind's (gzipped) data files, before its CBOR.
@@ -395,21 +411,3 @@ def unavailable_warning(where: str) -> Diagnostic:
         "the site has no search index; its search page says so",
         "render.search.unavailable",
     )
-
-
-def index_pages(
-    pages: Sequence[SearchPage], site_dir: Path, config: EditionConfig, warnings: list[Diagnostic],
-    where: str,
-) -> tuple[str, ...]:  # fmt: skip
-    """Index the documents' search pages (`search_page`) into ``site_dir``; return the bundles.
-
-    Without a Pagefind binary there is no index: one warning (located at ``where``), no bundles.
-    """
-    if not pages:
-        return ()
-    try:
-        index = build_index(pages, site_dir, config.language)
-    except FileNotFoundError:
-        warnings.append(unavailable_warning(where))
-        return ()
-    return index.bundles

@@ -1,0 +1,115 @@
+"""The search index rebuilt shard by shard (`edition.render.search_shards`): a build indexes again
+only the shards whose documents changed, and the index equals a clean build's byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import edition.render.search
+import edition.render.search_shards
+from edition.pipeline import BuildOptions, build_edition
+
+from .conftest import published
+from .test_incremental import inodes, linked, write_letter
+
+SHARDS = 3  # the `sources` fixture's documents, a shard each: the seeds' two, then the letter
+
+
+@pytest.fixture(autouse=True)
+def _a_shard_a_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    if edition.render.search.pagefind_executable() is None:
+        pytest.skip("no Pagefind binary (pip install pagefind-bin)")
+    monkeypatch.setattr(edition.render.search_shards, "SHARD_SIZE", 1)
+
+
+def build(sources: Path, out: Path, cache: bool = True) -> dict[str, bytes]:
+    build_edition(BuildOptions(sources, out, validate=False, cache=cache, search=True))
+    return published(out)
+
+
+def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The bundles Pagefind is run for from here on."""
+    runs: list[str] = []
+    original = edition.render.search._run_pagefind
+
+    def noting(executable: Path, source: Path, target: Path, *rest: object) -> object:
+        runs.append(target.relative_to(target.parents[1]).as_posix())
+        return original(executable, source, target, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(edition.render.search, "_run_pagefind", noting)
+    return runs
+
+
+def bundle_files(site: Path, number: int) -> set[str]:
+    return {name for name in inodes(site) if name.startswith(f"pagefind/{number}/")}
+
+
+def test_a_clean_build_indexes_every_shard(sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = pagefind_runs(monkeypatch)
+    build(sources, tmp_path / "out")
+    assert sorted(runs) == [f"pagefind/{n}" for n in range(1, SHARDS + 1)]
+    assert all(bundle_files(tmp_path / "out" / "site", n) for n in range(1, SHARDS + 1))
+
+
+def test_an_unchanged_rebuild_runs_no_pagefind_and_links_the_index(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "out" / "site"
+    first = build(sources, tmp_path / "out")
+    before = inodes(site)
+    runs = pagefind_runs(monkeypatch)
+    assert build(sources, tmp_path / "out") == first
+    assert runs == []
+    index = {name for name in before if name.startswith("pagefind/")}
+    assert index and linked(site, before) >= index
+
+
+def test_a_changed_document_reindexes_its_shard_alone(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "out" / "site"
+    build(sources, tmp_path / "out")
+    before = inodes(site)
+    runs = pagefind_runs(monkeypatch)
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    after = build(sources, tmp_path / "out")
+    assert runs == [f"pagefind/{SHARDS}"]  # the letter's, the last
+    taken = linked(site, before)
+    assert bundle_files(site, 1) | bundle_files(site, 2) <= taken
+    assert not bundle_files(site, SHARDS) & taken
+    assert after == build(sources, tmp_path / "clean", cache=False)  # the index too, byte for byte
+
+
+def test_a_bundle_file_edited_in_the_site_is_indexed_again(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sources, tmp_path / "out")
+    entry = tmp_path / "out" / "site" / "pagefind" / "2" / "pagefind-entry.json"
+    entry.write_text("{}", encoding="utf-8")
+    runs = pagefind_runs(monkeypatch)
+    after = build(sources, tmp_path / "out")
+    assert runs == ["pagefind/2"]
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_another_pagefind_indexes_every_shard_again(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sources, tmp_path / "out")
+    monkeypatch.setattr(edition.render.search_shards, "_engine", lambda executable: "pagefind 9.9")
+    runs = pagefind_runs(monkeypatch)
+    build(sources, tmp_path / "out")
+    assert sorted(runs) == [f"pagefind/{n}" for n in range(1, SHARDS + 1)]
+
+
+def test_a_document_added_at_the_end_indexes_a_shard_of_its_own(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sources, tmp_path / "out")
+    runs = pagefind_runs(monkeypatch)
+    (sources / "texts" / "postscript.txt").write_text("A Postscript\n\nYezhov again.", encoding="utf-8")
+    after = build(sources, tmp_path / "out")
+    assert runs == [f"pagefind/{SHARDS + 1}"]
+    assert after == build(sources, tmp_path / "clean", cache=False)
