@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+import edition.render
 import edition.render.search
 import edition.render.search_shards
 from edition.pipeline import BuildOptions, build_edition
+from edition.render.memo import PageMemo
 
 from .conftest import published
 from .test_incremental import inodes, linked, write_letter
@@ -113,3 +115,43 @@ def test_a_document_added_at_the_end_indexes_a_shard_of_its_own(
     after = build(sources, tmp_path / "out")
     assert runs == [f"pagefind/{SHARDS + 1}"]
     assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_a_shard_indexed_again_takes_its_unchanged_documents_pages_from_the_memo(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(edition.render.search_shards, "SHARD_SIZE", SHARDS)  # one shard of them all
+    build(sources, tmp_path / "out")
+    made = count_rereads(monkeypatch)
+    runs = pagefind_runs(monkeypatch)
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    after = build(sources, tmp_path / "out")
+    assert runs == ["pagefind/1"]
+    assert made == []  # the letter's made with its folder, the seeds' as stored
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_a_search_page_missing_from_the_memo_is_made_from_the_tei(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(edition.render.search_shards, "SHARD_SIZE", SHARDS)
+    build(sources, tmp_path / "out")
+    monkeypatch.setattr(PageMemo, "search_pages", lambda memo, keys: {})  # as if deleted from the cache
+    made = count_rereads(monkeypatch)
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    after = build(sources, tmp_path / "out")
+    assert len(made) == SHARDS - 1  # the seeds', read anew
+    assert after == build(sources, tmp_path / "clean", cache=False)
+
+
+def count_rereads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The TEI files read again to make their search pages, from here on."""
+    made: list[Path] = []
+    original = edition.render.reread_search_page
+
+    def noting(path: Path, *rest: object) -> object:
+        made.append(path)
+        return original(path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(edition.render, "reread_search_page", noting)
+    return made

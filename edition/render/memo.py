@@ -13,11 +13,14 @@ The memo also keeps each document's `Digest` by the SHA-256 of its TEI, so
 corpus-wide pages are rebuilt from it without parsing unchanged files. A digest's
 packed part (`Packed`: the mentions, register entries, interventions) is kept in a
 store of its own, read only for the pages written: loading every record stays light.
+So are the documents' search pages, for the shards of the search index indexed again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +57,10 @@ class PageMemo(LinkMemo):
         apart = self.packs.present(sha for sha, d in digests.items() if d.packed is None)
         # A digest whose packed part is gone is no digest: its TEI is read again.
         self.digests = {sha: d for sha, d in digests.items() if d.packed is not None or sha in apart}
+        # The documents' search pages, compressed, read only for a shard indexed again
+        # (`edition.render.search_shards`): made anew, a shard's 1,000 took a second.
+        self.searches = Store(file.with_name(f"{file.stem}.search{file.suffix}"), self.salt, kept=False)
+        self._searched: set[str] = set()
 
     def keep_packs(self, packs: Sequence[tuple[str, Packed]]) -> bool:
         """Store the packed parts of digests by their TEI's SHA-256; False if they could not be."""
@@ -66,10 +73,27 @@ class PageMemo(LinkMemo):
     def for_another_process(self) -> PackReader:
         return PackReader.anew(self.packs)
 
+    def search_pages(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The search pages stored under ``keys``, as far as stored and readable."""
+        found = {}
+        for key, packed in self.searches.get_many(keys).items():
+            with contextlib.suppress(zlib.error, TypeError):
+                found[key] = zlib.decompress(packed)
+        return found
+
+    def keep_search_pages(self, pages: Sequence[tuple[str, bytes]]) -> None:
+        self.searches.put_many((key, zlib.compress(html, 1)) for key, html in pages)
+
+    def searching(self, keys: Iterable[str]) -> None:
+        """Note the search pages of this build's documents: those the memo keeps when saved."""
+        self._searched.update(keys)
+
     def save(self) -> None:
         super().save()
         self.packs.keep_only({r.facts.tei_sha for r in self.current.values() if isinstance(r.facts, DocumentFacts)})
         self.packs.close()
+        self.searches.keep_only(self._searched)
+        self.searches.close()
 
 
 class PackReader:

@@ -242,7 +242,10 @@ def index_shards(
         raise FileNotFoundError("no Pagefind binary")
     forced = (language or "en").split("-")[0].lower()
     numbers = sorted(shards)
-    with tempfile.TemporaryDirectory(prefix="edition-search-") as scratch:
+    # The pages Pagefind reads, written where the site is (a thousand files on this
+    # machine's disk, written and deleted, took 0.26 s; on the site's tmpfs, 0.05).
+    site_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".search-pages-", dir=site_dir) as scratch:
         def run(number: int) -> ShardRun | None:
             source = Path(scratch) / str(number)
             for page in shards[number]:

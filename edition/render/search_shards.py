@@ -12,7 +12,9 @@ binary, by the code the page memo's salt names (`edition.render.memo`). The shar
 hashes them, the TEI by its SHA-256, so the search pages of a shard that is taken over
 are not even made; a shard whose key the previous build recorded is taken over whole
 (`edition.linkmemo`: its folder moved from the spare, or its files linked), the others
-indexed anew, two Pagefind runs at a time.
+indexed anew, two Pagefind runs at a time. A shard indexed anew takes the search pages of
+its unchanged documents from the page memo (`PageMemo.search_pages`): made again from
+their TEI, a shard's thousand took a second.
 
 Shards are cut by position: inserting or removing a document shifts the documents after
 it, and their shards are indexed again; appending one touches the last shard alone.
@@ -50,6 +52,11 @@ class Searchable:
     persons: tuple[str, ...]  # the persons its page is filtered by
     page: Callable[[], SearchPage]
 
+    @property
+    def key(self) -> str:
+        """What its search page is made from, besides the code (the memo's salt)."""
+        return f"{self.sha}\0{' '.join(self.persons)}"
+
 
 def index_pages(
     documents: Sequence[Searchable], site_dir: Path, config: EditionConfig, warnings: list[Diagnostic],
@@ -86,15 +93,16 @@ def index_search(
     indexed: dict[int, bool] = {}
     keys: dict[int, str] = {}
     todo: dict[int, list[SearchPage]] = {}
+    if memo is not None:
+        memo.searching(document.key for document in documents if document.sha)
     for number, shard in enumerate(shards, start=1):
         if memo is not None and all(document.sha for document in shard):
-            said = (f"{d.doc_id}\0{d.sha}\0{' '.join(d.persons)}" for d in shard)
-            keys[number] = memo.key(engine, language, "\n".join(said))
+            keys[number] = memo.key(engine, language, "\n".join(f"{d.doc_id}\0{d.key}" for d in shard))
             record = memo.reuse(_group(number), keys[number], site_dir)
             if record is not None:
                 indexed[number] = bool(record.facts)
                 continue
-        todo[number] = [document.page() for document in shard]
+        todo[number] = _pages(shard, memo)
     for number, run in (index_shards(todo, site_dir, language) if todo else {}).items():
         indexed[number] = run is not None
         if memo is not None and number in keys:
@@ -102,6 +110,24 @@ def index_search(
             files = _files(site_dir, folder) if run is not None else []
             memo.record(_group(number), keys[number], files, run is not None, folder=folder if files else "")
     return tuple(bundle_path(number) for number in sorted(indexed) if indexed[number])
+
+
+def _pages(shard: Sequence[Searchable], memo: PageMemo | None) -> list[SearchPage]:
+    """The search pages of a shard's documents: as the memo stored them, else made (and stored)."""
+    stored = memo.search_pages([d.key for d in shard if d.sha]) if memo is not None else {}
+    pages, made = [], []
+    for document in shard:
+        html = stored.get(document.key) if document.sha else None
+        if html is None:
+            page = document.page()
+            if document.sha:
+                made.append((document.key, page.html))
+        else:
+            page = SearchPage(document.doc_id, html)
+        pages.append(page)
+    if memo is not None and made:
+        memo.keep_search_pages(made)
+    return pages
 
 
 def _group(number: int) -> str:
