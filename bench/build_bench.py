@@ -3,6 +3,7 @@
     python bench/build_bench.py                 # 100 and 1,000 documents
     python bench/build_bench.py 10000 --jobs 2  # any sizes
     python bench/build_bench.py 1000 --persons 1500  # a register the size of a volume's list
+    python bench/build_bench.py 1000 --search   # with the search index, as `edition build` has it
 
 For each size N it makes a FRUS-like edition of N ~5 KB documents with a
 register of persons (`corpus.py`) and runs, each in a fresh process as an editor
@@ -21,7 +22,9 @@ For each it prints documents/s, MB/s, the time of each stage and the peak memory
 read each text, build a trivial lxml tree, serialize it, render a trivial Jinja2
 page, write both. The ratio ours/floor says how much the edition's real work
 costs over the least any such tool must do. The search index has its own
-benchmark (``search_bench.py``) and is left out here (``--no-search``).
+benchmark (``search_bench.py``) and is left out here unless ``--search`` is given: then
+each build indexes what it must (a clean build every shard, a rebuild the shards holding a
+change), and "largest child" is a Pagefind run's.
 
 Output goes to tmpfs (/dev/shm) where there is one: this machine's disk makes
 rewriting thousands of files several times slower, which would measure the disk.
@@ -50,14 +53,14 @@ from corpus import make_edition  # noqa: E402
 
 
 def measure_build(
-    sources: Path, out: Path, jobs: int, validate: bool, resident: bool = False
+    sources: Path, out: Path, jobs: int, validate: bool, resident: bool = False, search: bool = False
 ) -> dict[str, object]:
     """Run in a child process: build once, report stage times and peak memory as JSON."""
     from edition.pipeline import BuildOptions, build_edition
 
     marks: list[tuple[float, str]] = []
     start = time.perf_counter()
-    options = BuildOptions(sources, out, validate=validate, jobs=jobs, search=False, resident=resident)
+    options = BuildOptions(sources, out, validate=validate, jobs=jobs, search=search, resident=resident)
     build_edition(options, progress=lambda message: marks.append((time.perf_counter(), message)))
     end = time.perf_counter()
     stages: dict[str, float] = {}
@@ -87,9 +90,7 @@ def kept_jing_peak_mb() -> float:
 
 def run_build(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -> dict[str, Any]:
     """One build in a fresh process, as ``edition build`` runs; its report, and the wall time."""
-    command = [sys.executable, __file__, "--jobs", str(args.jobs), "--child", str(sources), str(out)]
-    if args.no_validate:
-        command.insert(2, "--no-validate")
+    command = [sys.executable, __file__, "--jobs", str(args.jobs), *_flags(args), "--child", str(sources), str(out)]
     started = time.perf_counter()
     done = subprocess.run(command, check=True, capture_output=True, text=True,
                           env={**os.environ, "EDITION_CACHE": str(cache)})  # fmt: skip
@@ -98,24 +99,29 @@ def run_build(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -
     return result
 
 
-def measure_resident(sources: Path, out: Path, jobs: int, validate: bool, repeat: int) -> list[dict[str, object]]:
+def _flags(args: argparse.Namespace) -> list[str]:
+    """The options a measuring child process is given as this run was."""
+    return [*(["--no-validate"] if args.no_validate else []), *(["--search"] if args.search else [])]
+
+
+def measure_resident(
+    sources: Path, out: Path, jobs: int, validate: bool, repeat: int, search: bool = False
+) -> list[dict[str, object]]:
     """Run in a child process: build once, then ``repeat`` times change a word and rebuild."""
     from edition.atomic import wait_for_deletions
 
-    measure_build(sources, out, jobs, validate, resident=True)
+    measure_build(sources, out, jobs, validate, resident=True, search=search)
     results = []
     for attempt in range(repeat):
         change_one_word(sources, f"Resident{attempt}")
         wait_for_deletions()
-        results.append(measure_build(sources, out, jobs, validate, resident=True))
+        results.append(measure_build(sources, out, jobs, validate, resident=True, search=search))
     return results
 
 
 def run_resident(sources: Path, out: Path, args: argparse.Namespace, cache: Path) -> list[dict[str, Any]]:
-    command = [sys.executable, __file__, "--jobs", str(args.jobs), "--repeat", str(args.repeat),
+    command = [sys.executable, __file__, "--jobs", str(args.jobs), "--repeat", str(args.repeat), *_flags(args),
                "--child-resident", str(sources), str(out)]  # fmt: skip
-    if args.no_validate:
-        command.insert(2, "--no-validate")
     done = subprocess.run(command, check=True, capture_output=True, text=True,
                           env={**os.environ, "EDITION_CACHE": str(cache)})  # fmt: skip
     results: list[dict[str, Any]] = json.loads(done.stdout)
@@ -176,6 +182,7 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     parser.add_argument("--no-validate", action="store_true", help="leave out the tei_all check")
+    parser.add_argument("--search", action="store_true", help="build the search index too (Pagefind)")
     parser.add_argument("--repeat", type=int, default=3, help="rebuilds measured per kind (default 3)")
     parser.add_argument("--persons", type=int, default=0, metavar="N",
                         help="N persons in the register besides the twelve the texts name (default 0)")
@@ -184,11 +191,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.child_resident:
         sources, out = map(Path, args.child_resident)
-        print(json.dumps(measure_resident(sources, out, args.jobs, not args.no_validate, args.repeat)))
+        print(json.dumps(measure_resident(sources, out, args.jobs, not args.no_validate, args.repeat, args.search)))
         return
     if args.child:
         result = measure_build(
-            Path(args.child[0]), Path(args.child[1]), args.jobs, not args.no_validate
+            Path(args.child[0]), Path(args.child[1]), args.jobs, not args.no_validate, search=args.search
         )
         print(json.dumps(result))
         return
