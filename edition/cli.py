@@ -320,19 +320,17 @@ def _package(args: argparse.Namespace) -> list[Diagnostic]:
 
 
 def _serve(args: argparse.Namespace) -> list[Diagnostic]:
-    from edition.pipeline import BuildOptions, build_edition, display_path
+    from edition.pipeline import BuildOptions, display_path
     from edition.render.pages import template_dir
-    from edition.serve import Preview
-    options = BuildOptions(args.sources, args.out, validate=not args.no_validate, jobs=args.jobs,
-                           cache=not args.no_cache, search=not args.no_search,
-                           resident=True)  # fmt: skip
+    from edition.serve import Builds, Preview
+    builds = Builds(BuildOptions(args.sources, args.out, validate=not args.no_validate, jobs=args.jobs,
+                                 cache=not args.no_cache, search=not args.no_search, resident=True))  # fmt: skip
 
     def say(message: str) -> None:
         print(f"edition: {message}", file=sys.stderr, flush=True)
 
-    preview = Preview(args.sources, args.out, lambda: build_edition(options).diagnostics,
-                      port=args.port, watched=(template_dir(),), on_event=say,
-                      on_warnings=_print)  # fmt: skip
+    preview = Preview(args.sources, args.out, builds.build, port=args.port, watched=(template_dir(),),
+                      on_event=say, on_warnings=_print, catch_up=builds.catch_up)  # fmt: skip
     try:
         url = preview.start()
     except OSError as exc:

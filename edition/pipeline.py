@@ -85,6 +85,9 @@ class BuildOptions:
     jobs: int = 0  # worker processes for the per-document work; 0: all cores
     cache: bool = True  # reuse the conversion of documents whose inputs did not change
     search: bool = True  # index the reading texts for the site's search page (Pagefind)
+    # A shard of the search index holding a change keeps its bundle of the last build, for a
+    # build without this to index (`BuildResult.search_behind`): ``edition serve``'s saves.
+    search_later: bool = False
     scheduler: str = ""  # a Dask scheduler's address, or "local": convert there (edition.cluster)
     # A process that builds again and again (``edition serve``): the caches' values stay in
     # memory between builds (`edition.store`), the previous output is deleted in a thread.
@@ -99,6 +102,7 @@ class BuildResult:
     converted: list[Converted] = field(default_factory=list)
     imported: list[Path] = field(default_factory=list)  # sources/tei/*.xml taken in as they are
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    search_behind: bool = False  # a shard of the search index is left to index (`BuildOptions.search_later`)
 
 
 def display_path(path: Path) -> str:
@@ -527,6 +531,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
             report.extend(render_site(tei_files, config, site_stage, registered, redirects,
                                       search=options.search, memo=pages, shas=shas,
+                                      search_later=options.search_later,
                                       advance=progress.advance, jobs=options.jobs))  # fmt: skip
         if checking is not None:
             progress.stage(f"validating {len(checked)} TEI files against tei_all")
@@ -564,6 +569,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     if options.cache:
         prune_gone()  # the caches of folders deleted or moved (once a day)
     result.diagnostics = list(report)
+    result.search_behind = pages is not None and pages.search_behind
     return result
 
 

@@ -155,3 +155,42 @@ def count_rereads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(edition.render, "reread_search_page", noting)
     return made
+
+
+def later(sources: Path, out: Path) -> bool:
+    """A build that may put the search index off, as `edition serve`'s saves do; whether it did."""
+    return build_edition(BuildOptions(sources, out, validate=False, search=True, search_later=True)).search_behind
+
+
+def test_a_build_may_leave_a_changed_shard_as_it_was_for_the_next_to_index(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "out" / "site"
+    build(sources, tmp_path / "out")
+    before = inodes(site)
+    runs = pagefind_runs(monkeypatch)
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    assert later(sources, tmp_path / "out")
+    assert runs == []
+    taken = linked(site, before)
+    assert bundle_files(site, SHARDS) <= taken  # the letter's shard as it was
+    assert "d-letter/index.html" not in taken  # its page anew
+    caught = build_edition(BuildOptions(sources, tmp_path / "out", validate=False, search=True))
+    assert runs == [f"pagefind/{SHARDS}"]
+    assert not caught.search_behind
+    assert published(tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_a_build_that_may_put_the_index_off_indexes_what_it_has_no_bundle_of(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = pagefind_runs(monkeypatch)
+    assert not later(sources, tmp_path / "out")  # a first build: nothing to keep
+    assert sorted(runs) == [f"pagefind/{n}" for n in range(1, SHARDS + 1)]
+    runs.clear()
+    (sources / "texts" / "postscript.txt").write_text("A Postscript\n\nYezhov again.", encoding="utf-8")
+    assert not later(sources, tmp_path / "out")  # a new shard: no bundle to keep
+    assert runs == [f"pagefind/{SHARDS + 1}"]
+    runs.clear()
+    assert not later(sources, tmp_path / "out")  # nothing changed
+    assert runs == []

@@ -6,12 +6,19 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from edition.diagnostics import Diagnostic
 from edition.pipeline import BuildOptions, build_edition
-from edition.serve import RELOAD_TAG, STATUS_PATH, Preview
+from edition.render.search import pagefind_executable
+from edition.serve import RELOAD_TAG, STATUS_PATH, Builds, Preview
+
+from .conftest import published
 
 SOURCES = Path(__file__).parents[1] / "sources"
 ORLOV_TEXT = "texts/000_1f1a60356441ad05.txt"
@@ -83,3 +90,53 @@ def test_a_failed_build_keeps_the_previous_site_and_reports_its_errors(tmp_path:
         assert "edition.yaml" in fetch(base + STATUS_PATH.lstrip("/"))
     finally:
         preview.stop()
+
+
+def test_a_save_leaves_the_search_index_to_a_catch_up_that_runs_once(tmp_path: Path) -> None:
+    if pagefind_executable() is None:
+        pytest.skip("no Pagefind binary (pip install pagefind-bin)")
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    out = tmp_path / "out"
+    builds = Builds(BuildOptions(sources, out, validate=False, jobs=1, resident=True))
+    builds.build()
+    assert builds.catch_up() is None  # the first build indexed everything
+    text = sources / ORLOV_TEXT
+    text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
+                    encoding="utf-8")  # fmt: skip
+    builds.build()
+    assert "Meanwhile (edited), Mironov" in (out / "site" / ORLOV_PAGE).read_text(encoding="utf-8")
+    assert builds.behind
+    assert builds.catch_up() is not None
+    assert builds.catch_up() is None
+    assert published(out) == published_clean(sources, tmp_path / "clean")
+
+
+def published_clean(sources: Path, out: Path) -> dict[str, bytes]:
+    build_edition(BuildOptions(sources, out, validate=False, jobs=1, cache=False))
+    return published(out)
+
+
+def test_the_preview_catches_up_when_the_sources_are_quiet_without_reloading_the_pages(tmp_path: Path) -> None:
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    out = tmp_path / "out"
+    options = BuildOptions(sources, out, validate=False, search=False, jobs=1)
+    asked: list[float] = []
+    events: list[str] = []
+
+    def catch_up() -> list[Diagnostic] | None:
+        asked.append(time.monotonic())
+        return [] if len(asked) == 1 else None  # work to do the first time only
+
+    preview = Preview(sources, out, lambda: build_edition(options).diagnostics, port=0,
+                      on_event=events.append, catch_up=catch_up)  # fmt: skip
+    preview.start()
+    watching = threading.Thread(target=preview.watch, daemon=True)
+    watching.start()
+    try:
+        wait_for(lambda: len(asked) >= 2, "the preview to ask for a catch-up while the sources are quiet")
+    finally:
+        preview.stop()
+        watching.join(timeout=10)
+    assert [e for e in events if e.startswith("search index updated")] != []  # said once it did work
+    assert sum(e.startswith("search index updated") for e in events) == 1
+    assert preview.status.build == 1  # the pages did not change: they do not reload

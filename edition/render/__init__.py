@@ -68,10 +68,13 @@ def render_site(
     advance: Callable[[], None] = lambda: None,
     jobs: int = 1,
     shas: Mapping[Path, str] | None = None,
+    search_later: bool = False,
 ) -> list[Diagnostic]:
     """Write the site for ``tei_files`` (in the edition's order) into the empty ``site_dir``.
 
-    ``search``: index the reading texts for the search page (`edition.render.search`).
+    ``search``: index the reading texts for the search page (`edition.render.search`);
+    ``search_later``: a shard holding a change keeps the bundle ``memo`` has, for a later
+    build to index (`edition.render.search_shards`; ``memo.search_behind`` says so).
 
     ``redirects`` maps the id of a document published before but gone now to the id
     of the document it became ("" when removed: the index) and the ids its page had;
@@ -107,7 +110,7 @@ def render_site(
     with _writing_documents(documents, digests, personography, config, site_dir, memo, search,
                             jobs, advance) as outcomes:  # fmt: skip
         return _write_corpus_pages(documents, digests, personography, outcomes, config, site_dir,
-                                   redirects, search, memo, jobs)  # fmt: skip
+                                   redirects, search, memo, jobs, search_later)  # fmt: skip
 
 
 def _write_corpus_pages(
@@ -121,6 +124,7 @@ def _write_corpus_pages(
     search: bool,
     memo: PageMemo | None,
     jobs: int,
+    search_later: bool = False,
 ) -> list[Diagnostic]:
     """Every page but the documents': the title page, the persons', the principles and the rest."""
     infos = [d.digest.info for d in documents]
@@ -156,7 +160,7 @@ def _write_corpus_pages(
     pages.write_assets(site_dir)
     warnings = [_unknown_warning(name, unknown[name]) for name in sorted(unknown)]
     where = str(documents[0].path) if documents else ""
-    bundles = index_pages(searchable, site_dir, config, warnings, where, memo) if search else ()
+    bundles = index_pages(searchable, site_dir, config, warnings, where, memo, search_later) if search else ()
     pages.write_search(env, site_dir, config, bundles, infos, personography, digests.named())
     # Without a base_url (a draft) there is no sitemap: it needs absolute addresses.
     pages.write_discovery(site_dir, config, infos, sorted(personography.persons))

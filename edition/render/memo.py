@@ -61,6 +61,8 @@ class PageMemo(LinkMemo):
         # (`edition.render.search_shards`): made anew, a shard's 1,000 took a second.
         self.searches = Store(file.with_name(f"{file.stem}.search{file.suffix}"), self.salt, kept=False)
         self._searched: set[str] = set()
+        # Whether a shard of the search index was left as the last build had it, to index later.
+        self.search_behind = False
 
     def keep_packs(self, packs: Sequence[tuple[str, Packed]]) -> bool:
         """Store the packed parts of digests by their TEI's SHA-256; False if they could not be."""

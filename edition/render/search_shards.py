@@ -16,6 +16,10 @@ indexed anew, two Pagefind runs at a time. A shard indexed anew takes the search
 its unchanged documents from the page memo (`PageMemo.search_pages`): made again from
 their TEI, a shard's thousand took a second.
 
+A process that builds on every save (`edition serve`) may index *later*: a shard to index
+again keeps its bundle of the last build for now, recorded as it was, and the next build
+that does not put it off indexes it — the save is on the page without waiting for Pagefind.
+
 Shards are cut by position: inserting or removing a document shifts the documents after
 it, and their shards are indexed again; appending one touches the last shard alone.
 """
@@ -40,6 +44,7 @@ from edition.render.search import (
 )
 
 if TYPE_CHECKING:
+    from edition.linkmemo import Record
     from edition.render.memo import PageMemo
 
 
@@ -60,14 +65,14 @@ class Searchable:
 
 def index_pages(
     documents: Sequence[Searchable], site_dir: Path, config: EditionConfig, warnings: list[Diagnostic],
-    where: str, memo: PageMemo | None = None,
+    where: str, memo: PageMemo | None = None, later: bool = False,
 ) -> tuple[str, ...]:  # fmt: skip
     """`index_search` of the edition's documents; the bundles. Without a Pagefind binary
     there is no index: one warning (located at ``where``), no bundles."""
     if not documents:
         return ()
     try:
-        return index_search(documents, site_dir, config.language, memo)
+        return index_search(documents, site_dir, config.language, memo, later=later)
     except FileNotFoundError:
         warnings.append(unavailable_warning(where))
         return ()
@@ -79,10 +84,12 @@ def index_search(
     language: str,
     memo: PageMemo | None = None,
     shard_size: int = 0,
+    later: bool = False,
 ) -> tuple[str, ...]:
     """Index ``documents`` (in the edition's order) into ``site_dir`` in shards of ``shard_size``
     (0: `SHARD_SIZE`), taking over from ``memo`` the shards whose key it recorded; the bundles
-    with an index, in order. Raises
+    with an index, in order. ``later``: a shard to index again keeps the bundle ``memo`` has
+    (as of its old key, so the next build indexes it) and ``memo.search_behind`` says so. Raises
     `FileNotFoundError` without a Pagefind binary, `EditionError` if Pagefind fails."""
     executable = pagefind_executable()
     if executable is None:
@@ -99,6 +106,8 @@ def index_search(
         if memo is not None and all(document.sha for document in shard):
             keys[number] = memo.key(engine, language, "\n".join(f"{d.doc_id}\0{d.key}" for d in shard))
             record = memo.reuse(_group(number), keys[number], site_dir)
+            if record is None and later:
+                record = _stale(memo, number, site_dir)
             if record is not None:
                 indexed[number] = bool(record.facts)
                 continue
@@ -128,6 +137,15 @@ def _pages(shard: Sequence[Searchable], memo: PageMemo | None) -> list[SearchPag
     if memo is not None and made:
         memo.keep_search_pages(made)
     return pages
+
+
+def _stale(memo: PageMemo, number: int, site_dir: Path) -> Record | None:
+    """Shard ``number``'s bundle as the last build left it, whatever changed since; noted."""
+    before = memo.previous.get(_group(number))
+    record = memo.reuse(_group(number), before.key, site_dir) if before is not None else None
+    if record is not None:
+        memo.search_behind = True
+    return record
 
 
 def _group(number: int) -> str:
