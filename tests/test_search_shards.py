@@ -44,6 +44,16 @@ def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return runs
 
 
+def built_then_edited(sources: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, int], list[str]]:
+    """Build, then edit the letter (the last shard's): the site's files as built, and the
+    bundles Pagefind is run for from then on."""
+    build(sources, out)
+    before = inodes(out / "site")
+    runs = pagefind_runs(monkeypatch)
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    return before, runs
+
+
 def bundle_files(site: Path, number: int) -> set[str]:
     return {name for name in inodes(site) if name.startswith(f"pagefind/{number}/")}
 
@@ -72,10 +82,7 @@ def test_a_changed_document_reindexes_its_shard_alone(
     sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = tmp_path / "out" / "site"
-    build(sources, tmp_path / "out")
-    before = inodes(site)
-    runs = pagefind_runs(monkeypatch)
-    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    before, runs = built_then_edited(sources, tmp_path / "out", monkeypatch)
     after = build(sources, tmp_path / "out")
     assert runs == [f"pagefind/{SHARDS}"]  # the letter's, the last
     taken = linked(site, before)
@@ -166,10 +173,7 @@ def test_a_build_may_leave_a_changed_shard_as_it_was_for_the_next_to_index(
     sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = tmp_path / "out" / "site"
-    build(sources, tmp_path / "out")
-    before = inodes(site)
-    runs = pagefind_runs(monkeypatch)
-    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    before, runs = built_then_edited(sources, tmp_path / "out", monkeypatch)
     assert later(sources, tmp_path / "out")
     assert runs == []
     taken = linked(site, before)
