@@ -330,7 +330,8 @@ def _serve(args: argparse.Namespace) -> list[Diagnostic]:
         print(f"edition: {message}", file=sys.stderr, flush=True)
 
     preview = Preview(args.sources, args.out, builds.build, port=args.port, watched=(template_dir(),),
-                      on_event=say, on_warnings=_print, catch_up=builds.catch_up)  # fmt: skip
+                      on_event=say, on_warnings=_print, catch_up=builds.catch_up,
+                      behind=lambda: builds.behind)  # fmt: skip
     try:
         url = preview.start()
     except OSError as exc:

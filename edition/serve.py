@@ -9,7 +9,8 @@ twice a second for the build number. A build that fails leaves the previous site
 script shows its errors over the page. Only what this server sends has the script: the
 files on disk, and so the published site, stay free of JavaScript. The search index is not
 waited for (`Builds`): a save's rebuild leaves the shard holding the change as it was, and
-the preview indexes it once the sources have been quiet for half a second.
+the preview indexes it, in a thread, once the sources have been quiet for half a second; a
+save meanwhile stops that (Pagefind's runs killed, nothing published) and is built first.
 
 The server binds the loopback address only: it is for the editor, not for the network.
 """
@@ -28,6 +29,7 @@ from typing import Any
 
 from edition.diagnostics import Diagnostic, EditionError, format_report
 from edition.pipeline import BuildOptions, build_edition
+from edition.render.search import IndexingStopped, allow_indexing, stop_indexing
 
 HOST = "127.0.0.1"
 STATUS_PATH = "/__edition__/status"
@@ -73,9 +75,11 @@ class Preview:
     on_warnings: Callable[[list[Diagnostic]], None] = lambda _: None
     # What a build put off (the search index), done while no source changes: None when nothing was.
     catch_up: Callable[[], list[Diagnostic] | None] = lambda: None
+    behind: Callable[[], bool] = lambda: False  # whether there is something to catch up
     status: Status = Status()
     _stop: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
+    _catching_up: threading.Thread | None = None
     _built_from: float = 0.0  # the clock when the last build began (file times compare to it)
 
     @property
@@ -109,16 +113,33 @@ class Preview:
         self.on_event(f"rebuilt in {seconds:.1f} s ({why})" if why else f"built in {seconds:.1f} s")
 
     def finish(self) -> None:
-        """Do what the last build put off, if anything: the pages stay as they are (no reload)."""
+        """Start doing what the last build put off, if anything, in a thread of its own: a save
+        meanwhile stops it (`interrupt`). The pages stay as they are (no reload)."""
+        if self.behind() and (self._catching_up is None or not self._catching_up.is_alive()):
+            self._catching_up = threading.Thread(target=self._finish, daemon=True)
+            self._catching_up.start()
+
+    def _finish(self) -> None:
         start = time.perf_counter()
         try:
             done = self.catch_up()
+        except IndexingStopped:
+            self.on_event("search index update stopped by a save; it starts again once saves pause")
+            return
         except EditionError as failure:
             self.status = replace(self.status, errors=tuple(format_report(failure.diagnostics)))
             self.on_event("updating the search index failed; serving the previous one")
             return
         if done is not None:
             self.on_event(f"search index updated in {time.perf_counter() - start:.1f} s")
+
+    def interrupt(self) -> None:
+        """Stop a catch-up under way (its Pagefind runs ended, nothing published) and wait for it."""
+        thread = self._catching_up
+        if thread is not None and thread.is_alive():
+            stop_indexing()
+            thread.join()
+            allow_indexing()
 
     def watch(self) -> None:
         """Rebuild after each batch of changes until `stop`."""
@@ -147,15 +168,18 @@ class Preview:
                 if not started:  # the watcher is up: catch saves made before it was
                     started = True
                     if _saved_since(folders, self._built_from, wanted):
+                        self.interrupt()
                         self.rebuild("saved during the build")
                         continue
                 self.finish()  # quiet for half a second: no save is waiting for it
                 continue
             names = sorted({Path(path).name for _, path in changes})
             shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+            self.interrupt()  # one build at a time: this save's first, the catch-up after
             self.rebuild(f"{shown} changed")
 
     def stop(self) -> None:
+        self.interrupt()
         self._stop.set()
         if self._server is not None:
             self._server.shutdown()
@@ -234,8 +258,13 @@ class Builds:
         return result.diagnostics
 
     def catch_up(self) -> list[Diagnostic] | None:
-        """Build with every shard indexed, if the last build left one behind; else None."""
+        """Build with every shard indexed, if the last build left one behind; else None. Raises
+        `IndexingStopped` when `stop_indexing` ends it: still behind, then."""
         if not self.behind:
             return None
         self.behind = False
-        return build_edition(self.options).diagnostics
+        try:
+            return build_edition(self.options).diagnostics
+        except IndexingStopped:
+            self.behind = True
+            raise

@@ -3,6 +3,8 @@ only the shards whose documents changed, and the index equals a clean build's by
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -198,3 +200,35 @@ def test_a_build_that_may_put_the_index_off_indexes_what_it_has_no_bundle_of(
     runs.clear()
     assert not later(sources, tmp_path / "out")  # nothing changed
     assert runs == []
+
+
+def test_a_build_whose_pagefind_is_stopped_publishes_nothing(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = build(sources, tmp_path / "out")
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nexec sleep 120\n", encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(slow))
+    write_letter(sources, "A Letter\n\nDear Sir, Yezhov wrote twice.")
+    raised: list[BaseException] = []
+
+    def building() -> None:
+        try:
+            build(sources, tmp_path / "out")
+        except BaseException as stopped:  # what the build raised, for the test to see
+            raised.append(stopped)
+
+    thread = threading.Thread(target=building)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not edition.render.search._running and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    edition.render.search.stop_indexing()
+    thread.join(timeout=60)
+    edition.render.search.allow_indexing()
+    assert not thread.is_alive()
+    assert [type(e) for e in raised] == [edition.render.search.IndexingStopped]
+    assert published(tmp_path / "out") == before  # the previous output, whole
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)

@@ -15,6 +15,7 @@ import pytest
 
 from edition.diagnostics import Diagnostic
 from edition.pipeline import BuildOptions, build_edition
+from edition.render import search
 from edition.render.search import pagefind_executable
 from edition.serve import RELOAD_TAG, STATUS_PATH, Builds, Preview
 
@@ -125,18 +126,54 @@ def test_the_preview_catches_up_when_the_sources_are_quiet_without_reloading_the
 
     def catch_up() -> list[Diagnostic] | None:
         asked.append(time.monotonic())
-        return [] if len(asked) == 1 else None  # work to do the first time only
+        return []
 
-    preview = Preview(sources, out, lambda: build_edition(options).diagnostics, port=0,
-                      on_event=events.append, catch_up=catch_up)  # fmt: skip
+    preview = Preview(sources, out, lambda: build_edition(options).diagnostics, port=0, on_event=events.append,
+                      catch_up=catch_up, behind=lambda: not asked)  # fmt: skip
     preview.start()
     watching = threading.Thread(target=preview.watch, daemon=True)
     watching.start()
     try:
-        wait_for(lambda: len(asked) >= 2, "the preview to ask for a catch-up while the sources are quiet")
+        wait_for(lambda: any(e.startswith("search index updated") for e in events), "the catch-up")
+        time.sleep(1.5)  # three quiet half-seconds more: nothing left to catch up
     finally:
         preview.stop()
         watching.join(timeout=10)
-    assert [e for e in events if e.startswith("search index updated")] != []  # said once it did work
-    assert sum(e.startswith("search index updated") for e in events) == 1
+    assert len(asked) == 1
     assert preview.status.build == 1  # the pages did not change: they do not reload
+
+
+def test_a_save_during_a_catch_up_stops_its_pagefind_and_is_built_first(tmp_path: Path) -> None:
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    out = tmp_path / "out"
+    options = BuildOptions(sources, out, validate=False, search=False, jobs=1)
+    slow = tmp_path / "slow-pagefind"
+    slow.write_text("#!/bin/sh\nexec sleep 120\n", encoding="utf-8")
+    slow.chmod(0o755)
+    events: list[str] = []
+    behind = [True]
+
+    def catch_up() -> list[Diagnostic] | None:  # a Pagefind run that would take two minutes
+        search._run_pagefind(slow, tmp_path, tmp_path / "index", "en", 1)
+        return []
+
+    preview = Preview(sources, out, lambda: build_edition(options).diagnostics, port=0, on_event=events.append,
+                      catch_up=catch_up, behind=lambda: behind[0])  # fmt: skip
+    preview.start()
+    watching = threading.Thread(target=preview.watch, daemon=True)
+    watching.start()
+    try:
+        wait_for(lambda: search._running, "the catch-up's Pagefind to start")
+        behind[0] = False  # once stopped, not started again
+        text = sources / ORLOV_TEXT
+        started = time.monotonic()
+        text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
+                        encoding="utf-8")  # fmt: skip
+        wait_for(lambda: preview.status.build == 2, "the save's rebuild")
+        assert time.monotonic() - started < 60  # not after the two minutes
+    finally:
+        preview.stop()
+        watching.join(timeout=10)
+    assert any(e.startswith("search index update stopped by a save") for e in events)
+    assert not search._running and not search._stopping.is_set()  # ended, and indexing allowed again
+    assert "Meanwhile (edited), Mironov" in (out / "site" / ORLOV_PAGE).read_text(encoding="utf-8")

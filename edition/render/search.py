@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -379,20 +380,52 @@ def _skip(data: bytes, at: int, *, head_only: bool = False) -> int:
 NOTHING_TO_INDEX = "was not able to build an index"
 
 
+class IndexingStopped(Exception):
+    """Raised in a build whose Pagefind runs `stop_indexing` ended: it publishes nothing."""
+
+
+_stopping = threading.Event()
+_running: set[subprocess.Popen[bytes]] = set()  # the Pagefind runs under way, in any thread
+_runs_lock = threading.Lock()
+
+
+def stop_indexing() -> None:
+    """End the Pagefind runs under way, and refuse new ones until `allow_indexing`: their builds
+    raise `IndexingStopped` (`edition serve` stops a catch-up of the index when a save comes)."""
+    with _runs_lock:
+        _stopping.set()
+        for process in _running:
+            process.kill()
+
+
+def allow_indexing() -> None:
+    _stopping.clear()
+
+
 def _run_pagefind(executable: Path, source: Path, target: Path, language: str, count: int) -> ShardRun | None:
     """Index the pages in ``source`` into ``target``; None when none of them has a word to index."""
     command = [str(executable), "--site", str(source), "--output-path", str(target),
                "--force-language", language, "--keep-index-url", "--silent"]  # fmt: skip
     start = time.perf_counter()
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        with _runs_lock:
+            if _stopping.is_set():
+                raise IndexingStopped()
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+            _running.add(process)
         peak = 0.0
-        if hasattr(os, "wait4"):  # its own peak memory, even while others run beside it
-            _, status, usage = os.wait4(process.pid, 0)
-            process.returncode = os.waitstatus_to_exitcode(status)
-            peak = usage.ru_maxrss / 1024
-        else:  # pragma: no cover - not on Linux or macOS
-            process.wait()
+        try:
+            if hasattr(os, "wait4"):  # its own peak memory, even while others run beside it
+                _, status, usage = os.wait4(process.pid, 0)
+                process.returncode = os.waitstatus_to_exitcode(status)
+                peak = usage.ru_maxrss / 1024
+            else:  # pragma: no cover - not on Linux or macOS
+                process.wait()
+        finally:
+            with _runs_lock:
+                _running.discard(process)
+        if _stopping.is_set():
+            raise IndexingStopped()
         if process.returncode != 0:
             log.seek(0)
             said = normalize_space(log.read().decode("utf-8", "replace"))[-500:]
