@@ -237,7 +237,8 @@ def index_shards(
 ) -> dict[int, ShardRun | None]:
     """Index each shard's pages into its bundle (`bundle_path`), ``workers`` Pagefind runs at a
     time; how each run went, None for a shard without a word to index (and no bundle). Raises
-    `FileNotFoundError` without a Pagefind binary, `EditionError` if Pagefind fails."""
+    `FileNotFoundError` without a Pagefind binary, `EditionError` if Pagefind fails,
+    `IndexingStopped` if `stop_indexing` ended its runs."""
     executable = pagefind_executable()
     if executable is None:
         raise FileNotFoundError("no Pagefind binary")
