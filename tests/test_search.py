@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from pathlib import Path
 
 import lxml.html
 import pytest
 
 from edition.config import EditionConfig
-from edition.render import render_site
+from edition.render import render_site, search
 from edition.render.search import (
     SearchPage,
     build_index,
@@ -104,6 +106,33 @@ def test_a_large_edition_is_indexed_in_shards_the_search_page_merges(tmp_path: P
     for bundle in index.bundles:
         assert (tmp_path / bundle / "pagefind.js").is_file()
         assert not (tmp_path / bundle / "pagefind-ui.js").exists()  # our own page, not theirs
+
+
+@pytest.mark.parametrize(("free_mb", "at_once"), [(None, 2), (20_000.0, 2), (12.0, 2), (7.0, 1), (0.0, 1)])
+def test_no_more_pagefind_runs_start_at_once_than_free_memory_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free_mb: float | None, at_once: int
+) -> None:
+    # Four shards of ten pages: a run is reckoned at RUN_MB_PER_PAGE (0.5 MB) a page, 5 MB.
+    monkeypatch.setattr(search, "available_mb", lambda: free_mb)
+    monkeypatch.setattr(search, "pagefind_executable", lambda: Path("/bin/true"))
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def run(executable: Path, source: Path, target: Path, language: str, count: int) -> search.ShardRun:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)  # long enough for runs allowed at once to overlap
+        with lock:
+            running[0] -= 1
+        target.mkdir(parents=True)
+        return search.ShardRun(count, 0.2, 0.0)
+
+    monkeypatch.setattr(search, "_run_pagefind", run)
+    monkeypatch.setattr(search, "sort_filters", lambda bundle: None)
+    pages = [SearchPage(f"d-{n}", b"<html></html>") for n in range(40)]
+    assert len(build_index(pages, tmp_path, "en", shard_size=10).bundles) == 4
+    assert most[0] == at_once
 
 
 @needs_pagefind

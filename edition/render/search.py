@@ -37,6 +37,9 @@ from edition.render.teiread import NS, TEI_NS, XML_ID, TeiDocument, normalize_sp
 SEARCH_FOLDER = "pagefind"  # site/pagefind/1/, site/pagefind/2/, … one bundle per shard
 SHARD_SIZE = 1000  # documents per Pagefind run: ~0.4 GB of memory each
 WORKERS = 2  # Pagefind runs at once; each uses every core it is given, so more rarely helps
+# What a Pagefind run holds, per page of its shard (333–415 MB for 1,000 FRUS-like pages),
+# with room to spare: no more runs start at once than the machine's free memory can hold.
+RUN_MB_PER_PAGE = 0.5
 # TEI elements that are a place to land on: each with an xml:id becomes an anchor.
 LANDING = frozenset({"ab", "head", "item", "l", "note", "p"})
 # Readings shown by default, and the source's own, of a choice (as the site shows them).
@@ -257,7 +260,8 @@ def index_shards(
             target = site_dir / bundle_path(number)
             return _run_pagefind(executable, source, target, forced, len(shards[number]))
 
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        largest = max((len(shards[n]) for n in numbers), default=0)
+        with ThreadPoolExecutor(max_workers=_at_once(workers, largest)) as pool:
             ran = dict(zip(numbers, pool.map(run, numbers), strict=True))
     for number, done in ran.items():
         if done is not None:
@@ -266,6 +270,28 @@ def index_shards(
                 (bundle / name).unlink(missing_ok=True)
             sort_filters(bundle)
     return ran
+
+
+def _at_once(workers: int, pages: int) -> int:
+    """Pagefind runs to start at once: ``workers``, fewer where the free memory could not hold
+    that many runs of ``pages`` pages (two 1,000-page runs beside a 10,000-document build
+    were ~860 MB: a small machine would swap)."""
+    free = available_mb()
+    if free is None:
+        return max(1, workers)
+    return max(1, min(workers, int(free // max(pages * RUN_MB_PER_PAGE, 1))))
+
+
+def available_mb() -> float | None:
+    """The memory the system can give without swapping (Linux's MemAvailable); None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 # The magic that opens each of Pagefind's (gzipped) data files, before its CBOR.
