@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
 
 STORE_BATCH = 512  # conversions stored at a time: a build killed midway keeps most of its work
+PUBLISHING = "publishing"  # the last stage's message: from here the build does not stop
 
 
 @dataclass(frozen=True)
@@ -548,7 +549,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if site_stage is not None:
             shutil.rmtree(site_stage, ignore_errors=True)
         raise
-    progress.stage("publishing")
+    progress.stage(PUBLISHING)
     # Both swapped in back to back; the previous output then kept for the next build to
     # take its unchanged files from, the one before deleted (edition.atomic).
     old = swap_dirs([(tei_stage, tei_target), *([(site_stage, site_target)] if site_stage else [])])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import edition.render
 from edition.diagnostics import Diagnostic
 from edition.pipeline import BuildOptions, build_edition
 from edition.render import search
@@ -110,6 +111,35 @@ def test_a_save_leaves_the_search_index_to_a_catch_up_that_runs_once(tmp_path: P
     assert builds.catch_up() is not None
     assert builds.catch_up() is None
     assert published(out) == published_clean(sources, tmp_path / "clean")
+
+
+def test_a_catch_up_asked_to_stop_stops_at_its_next_stage_and_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if pagefind_executable() is None:
+        pytest.skip("no Pagefind binary (pip install pagefind-bin)")
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    out = tmp_path / "out"
+    builds = Builds(BuildOptions(sources, out, validate=False, jobs=1, resident=True))
+    builds.build()
+    text = sources / ORLOV_TEXT
+    text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
+                    encoding="utf-8")  # fmt: skip
+    builds.build()
+    before = published(out)
+    rendered: list[object] = []
+    original = edition.render.render_site
+    monkeypatch.setattr(edition.render, "render_site", lambda *a, **k: rendered.append(a) or original(*a, **k))
+    search.stop_indexing()  # as a save does while the catch-up runs
+    try:
+        with pytest.raises(search.IndexingStopped):
+            builds.catch_up()
+    finally:
+        search.allow_indexing()
+    assert rendered == []  # stopped at its first stage, not when it reached Pagefind
+    assert builds.behind  # still to catch up
+    assert published(out) == before
+    assert builds.catch_up() is not None and not builds.behind
 
 
 def published_clean(sources: Path, out: Path) -> dict[str, bytes]:

@@ -429,6 +429,11 @@ def allow_indexing() -> None:
     _stopping.clear()
 
 
+def indexing_stopped() -> bool:
+    """Whether `stop_indexing` asked the builds that index to stop (until `allow_indexing`)."""
+    return _stopping.is_set()
+
+
 def _run_pagefind(executable: Path, source: Path, target: Path, language: str, count: int) -> ShardRun | None:
     """Index the pages in ``source`` into ``target``; None when none of them has a word to index."""
     command = [str(executable), "--site", str(source), "--output-path", str(target),
