@@ -42,6 +42,12 @@ def wait_for(check: object, what: str) -> None:
     raise AssertionError(f"timed out after {TIMEOUT:.0f} s waiting for {what}")
 
 
+def edit_orlov(sources: Path) -> None:
+    text = sources / ORLOV_TEXT
+    text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
+                    encoding="utf-8")  # fmt: skip
+
+
 def test_serve_rebuilds_when_a_source_is_saved_and_the_page_changes(tmp_path: Path) -> None:
     sources = shutil.copytree(SOURCES, tmp_path / "sources")
     command = [sys.executable, "-m", "edition", "serve", str(sources), "--out", str(tmp_path / "out"),
@@ -62,9 +68,7 @@ def test_serve_rebuilds_when_a_source_is_saved_and_the_page_changes(tmp_path: Pa
         assert RELOAD_TAG in before  # served pages reload themselves
         assert RELOAD_TAG not in (tmp_path / "out" / "site" / ORLOV_PAGE).read_text()  # files don't
 
-        text = sources / ORLOV_TEXT
-        text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
-                        encoding="utf-8")  # fmt: skip
+        edit_orlov(sources)
         wait_for(lambda: "Meanwhile (edited), Mironov" in fetch(base + ORLOV_PAGE), "the edited page")
         # The status counts the build once it has finished (after the site is swapped in).
         wait_for(lambda: '"build": 2' in fetch(base + STATUS_PATH.lstrip("/")), "the build count")
@@ -94,17 +98,21 @@ def test_a_failed_build_keeps_the_previous_site_and_reports_its_errors(tmp_path:
         preview.stop()
 
 
-def test_a_save_leaves_the_search_index_to_a_catch_up_that_runs_once(tmp_path: Path) -> None:
+@pytest.fixture
+def builds(tmp_path: Path) -> Builds:
+    """A preview's builds of a copy of the sample edition, built once, search index and all."""
     if pagefind_executable() is None:
         pytest.skip("no Pagefind binary (pip install pagefind-bin)")
     sources = shutil.copytree(SOURCES, tmp_path / "sources")
-    out = tmp_path / "out"
-    builds = Builds(BuildOptions(sources, out, validate=False, jobs=1, resident=True))
-    builds.build()
+    made = Builds(BuildOptions(sources, tmp_path / "out", validate=False, jobs=1, resident=True))
+    made.build()
+    return made
+
+
+def test_a_save_leaves_the_search_index_to_a_catch_up_that_runs_once(builds: Builds, tmp_path: Path) -> None:
+    sources, out = builds.options.sources, builds.options.out
     assert builds.catch_up() is None  # the first build indexed everything
-    text = sources / ORLOV_TEXT
-    text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
-                    encoding="utf-8")  # fmt: skip
+    edit_orlov(sources)
     builds.build()
     assert "Meanwhile (edited), Mironov" in (out / "site" / ORLOV_PAGE).read_text(encoding="utf-8")
     assert builds.behind
@@ -114,17 +122,10 @@ def test_a_save_leaves_the_search_index_to_a_catch_up_that_runs_once(tmp_path: P
 
 
 def test_a_catch_up_asked_to_stop_stops_at_its_next_stage_and_publishes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    builds: Builds, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if pagefind_executable() is None:
-        pytest.skip("no Pagefind binary (pip install pagefind-bin)")
-    sources = shutil.copytree(SOURCES, tmp_path / "sources")
-    out = tmp_path / "out"
-    builds = Builds(BuildOptions(sources, out, validate=False, jobs=1, resident=True))
-    builds.build()
-    text = sources / ORLOV_TEXT
-    text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
-                    encoding="utf-8")  # fmt: skip
+    out = builds.options.out
+    edit_orlov(builds.options.sources)
     builds.build()
     before = published(out)
     rendered: list[object] = []
@@ -195,10 +196,8 @@ def test_a_save_during_a_catch_up_stops_its_pagefind_and_is_built_first(tmp_path
     try:
         wait_for(lambda: search._running, "the catch-up's Pagefind to start")
         behind[0] = False  # once stopped, not started again
-        text = sources / ORLOV_TEXT
         started = time.monotonic()
-        text.write_text(text.read_text(encoding="utf-8").replace("Meanwhile", "Meanwhile (edited)", 1),
-                        encoding="utf-8")  # fmt: skip
+        edit_orlov(sources)
         wait_for(lambda: preview.status.build == 2, "the save's rebuild")
         assert time.monotonic() - started < 60  # not after the two minutes
     finally:
