@@ -15,7 +15,8 @@ would, with a cache of its own:
 4. **resident** — one word changed and rebuilt in a process that built before, as
    ``edition serve`` does on every save: the caches' values stay in memory and the
    previous output is deleted in the background (waited for between rebuilds, as an
-   editor's typing would).
+   editor's typing would). With ``--search``, as ``edition serve`` does, the save's rebuild
+   leaves the changed shard of the index as it was, and a **catch-up** build indexes it.
 
 For each it prints documents/s, MB/s, the time of each stage and the peak memory
 (this process, and the largest worker). In the same run it measures a *floor*:
@@ -53,14 +54,16 @@ from corpus import make_edition  # noqa: E402
 
 
 def measure_build(
-    sources: Path, out: Path, jobs: int, validate: bool, resident: bool = False, search: bool = False
+    sources: Path, out: Path, jobs: int, validate: bool, resident: bool = False, search: bool = False,
+    later: bool = False,
 ) -> dict[str, object]:
     """Run in a child process: build once, report stage times and peak memory as JSON."""
     from edition.pipeline import BuildOptions, build_edition
 
     marks: list[tuple[float, str]] = []
     start = time.perf_counter()
-    options = BuildOptions(sources, out, validate=validate, jobs=jobs, search=search, resident=resident)
+    options = BuildOptions(sources, out, validate=validate, jobs=jobs, search=search, resident=resident,
+                           search_later=later)
     build_edition(options, progress=lambda message: marks.append((time.perf_counter(), message)))
     end = time.perf_counter()
     stages: dict[str, float] = {}
@@ -107,7 +110,8 @@ def _flags(args: argparse.Namespace) -> list[str]:
 def measure_resident(
     sources: Path, out: Path, jobs: int, validate: bool, repeat: int, search: bool = False
 ) -> list[dict[str, object]]:
-    """Run in a child process: build once, then ``repeat`` times change a word and rebuild."""
+    """Run in a child process: build once, then ``repeat`` times change a word and rebuild, as
+    `edition serve` does (with the search index: the save's build, then the catch-up's)."""
     from edition.atomic import wait_for_deletions
 
     measure_build(sources, out, jobs, validate, resident=True, search=search)
@@ -115,7 +119,10 @@ def measure_resident(
     for attempt in range(repeat):
         change_one_word(sources, f"Resident{attempt}")
         wait_for_deletions()
-        results.append(measure_build(sources, out, jobs, validate, resident=True, search=search))
+        results.append({**measure_build(sources, out, jobs, validate, True, search, later=search), "kind": "resident"})
+        if search:
+            wait_for_deletions()
+            results.append({**measure_build(sources, out, jobs, validate, True, search), "kind": "catch-up"})
     return results
 
 
@@ -225,11 +232,15 @@ def main() -> None:
                 changed_times.append(report("one changed", size, megabytes, run_build(sources, out, args, cache)))
                 page = out / "site" / f"d-{changed.stem}" / "index.html"
                 assert word in page.read_text(encoding="utf-8"), "the change is not on the site"
-            resident = [report("resident", size, megabytes, result)
-                        for result in run_resident(sources, out, args, cache)]  # fmt: skip
+            times: dict[str, list[float]] = {"resident": [], "catch-up": []}
+            for result in run_resident(sources, out, args, cache):
+                times[result["kind"]].append(report(result["kind"], size, megabytes, result))
+            resident = times["resident"]
             print(f"  least of {args.repeat}: unchanged {min(unchanged):.2f} s, one changed "
                   f"{min(changed_times):.2f} s, resident {min(resident):.2f} s (most {max(unchanged):.2f} s, "
                   f"{max(changed_times):.2f} s, {max(resident):.2f} s)")  # fmt: skip
+            if times["catch-up"]:
+                print(f"  the search index caught up in {min(times['catch-up']):.2f}–{max(times['catch-up']):.2f} s")
             floor_seconds = floor(sources, work / f"floor-{size}")
             print(
                 f"  floor        {floor_seconds:7.2f} s = {size / floor_seconds:7,.0f} documents/s; "
