@@ -232,3 +232,16 @@ def test_a_build_whose_pagefind_is_stopped_publishes_nothing(
     assert published(tmp_path / "out") == before  # the previous output, whole
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     assert build(sources, tmp_path / "out") == build(sources, tmp_path / "clean", cache=False)
+
+
+def test_a_build_without_search_leaves_the_stored_search_pages_for_the_next_with_it(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(sources, tmp_path / "out")
+    build_edition(BuildOptions(sources, tmp_path / "out", validate=False, search=False))  # no index
+    made = count_rereads(monkeypatch)
+    runs = pagefind_runs(monkeypatch)
+    after = build(sources, tmp_path / "out")
+    assert sorted(runs) == [f"pagefind/{n}" for n in range(1, SHARDS + 1)]  # no bundle to take over
+    assert made == []  # but every page as stored, no TEI read again
+    assert after == build(sources, tmp_path / "clean", cache=False)

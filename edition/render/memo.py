@@ -58,8 +58,10 @@ class PageMemo(LinkMemo):
         # A digest whose packed part is gone is no digest: its TEI is read again.
         self.digests = {sha: d for sha, d in digests.items() if d.packed is not None or sha in apart}
         # The documents' search pages, compressed, read only for a shard indexed again
-        # (`edition.render.search_shards`): made anew, a shard's 1,000 took a second.
-        self.searches = Store(file.with_name(f"{file.stem}.search{file.suffix}"), self.salt, kept=False)
+        # (`edition.render.search_shards`): made anew, a shard's 1,000 took a second. Opened by
+        # a build that indexes: one without search neither opens nor prunes it.
+        self._search_file = file.with_name(f"{file.stem}.search{file.suffix}")
+        self._searches: Store | None = None
         self._searched: set[str] = set()
         # Whether a shard of the search index was left as the last build had it, to index later.
         self.search_behind = False
@@ -74,6 +76,12 @@ class PageMemo(LinkMemo):
 
     def for_another_process(self) -> PackReader:
         return PackReader.anew(self.packs)
+
+    @property
+    def searches(self) -> Store:
+        if self._searches is None:
+            self._searches = Store(self._search_file, self.salt, kept=False)
+        return self._searches
 
     def search_pages(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The search pages stored under ``keys``, as far as stored and readable."""
@@ -94,8 +102,9 @@ class PageMemo(LinkMemo):
         super().save()
         self.packs.keep_only({r.facts.tei_sha for r in self.current.values() if isinstance(r.facts, DocumentFacts)})
         self.packs.close()
-        self.searches.keep_only(self._searched)
-        self.searches.close()
+        if self._searches is not None:
+            self._searches.keep_only(self._searched)
+            self._searches.close()
 
 
 class PackReader:
