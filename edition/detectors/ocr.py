@@ -175,10 +175,13 @@ class OcrDetector:
                 attrs = {"corr": corr, "resp": str(options["editor"]), "cert": "high"}
                 annotations.append(Annotation(start, end, "sic", make_attrs(attrs), detector=self.name))
         claimed.extend(marked_sic(text))
-        claimed.extend(name_spans(text, context))
+        # Tokenized once: the names' spans and the checker both go through the words.
+        words = list(WORD.finditer(text))
+        surfaces = [match.group() for match in words]
+        claimed.extend(name_spans(words, surfaces, context))
 
         review: list[ReviewItem] = []
-        for finding in find_errors(text, options, claimed):
+        for finding in find_errors(text, options, claimed, words, surfaces):
             suggestions = tuple(c.word for c in finding.candidates[:5])
             if finding.correction:
                 attrs = {"corr": finding.correction, "resp": "#auto", "cert": finding.cert}
@@ -219,14 +222,16 @@ def marked_sic(text: str) -> Iterator[tuple[int, int]]:
             yield before[-1].start(), match.end()
 
 
-def name_spans(text: str, context: DetectionContext) -> Iterator[tuple[int, int]]:
-    """Every word of a registered person's name, form or variant, wherever it stands."""
-    words = _name_words(context.registers.persons)
-    if not words:
+def name_spans(
+    words: Sequence[re.Match[str]], surfaces: Sequence[str], context: DetectionContext
+) -> Iterator[tuple[int, int]]:
+    """Every word (of ``words``, which read ``surfaces``) of a registered person's name, form or
+    variant, wherever it stands."""
+    names = _name_words(context.registers.persons)
+    if not names:
         return
-    for match in WORD.finditer(text):
-        if match.group() in words:
-            yield match.span()
+    for index in [i for i, surface in enumerate(surfaces) if surface in names]:
+        yield words[index].span()
 
 
 @per_register
@@ -241,16 +246,25 @@ def _name_words(persons: Personography) -> frozenset[str]:
     )
 
 
-def find_errors(text: str, options: Mapping[str, Any], claimed: Sequence[tuple[int, int]]) -> list[Finding]:
-    """Every suspected error in ``text`` outside the ``claimed`` spans, in document order."""
-    checker = _Checker(text, options, claimed)
+def find_errors(
+    text: str, options: Mapping[str, Any], claimed: Sequence[tuple[int, int]],
+    words: Sequence[re.Match[str]], surfaces: Sequence[str],
+) -> list[Finding]:  # fmt: skip
+    """Every suspected error in ``text`` outside the ``claimed`` spans, in document order.
+
+    ``words`` are the text's `WORD` matches, ``surfaces`` what they read.
+    """
+    checker = _Checker(text, options, claimed, words, surfaces)
     return sorted(checker.run(), key=lambda f: f.start)
 
 
 class _Checker:
     """One pass over a text: its vocabulary, the spans already decided, and the options."""
 
-    def __init__(self, text: str, options: Mapping[str, Any], claimed: Sequence[tuple[int, int]]) -> None:
+    def __init__(
+        self, text: str, options: Mapping[str, Any], claimed: Sequence[tuple[int, int]],
+        words: Sequence[re.Match[str]], surfaces: Sequence[str],
+    ) -> None:  # fmt: skip
         self.text = text
         self.common = float(options["common_zipf"])
         self.attested = float(options["attested_zipf"])
@@ -263,8 +277,8 @@ class _Checker:
         self.suspects = bool(options["suspects"])
         self.claimed = sorted(claimed)
         self.longest = max((e - s for s, e in self.claimed), default=0)
-        self.words = list(WORD.finditer(text))
-        self.surfaces = [m.group() for m in self.words]
+        self.words = words
+        self.surfaces = surfaces
         self.lowered = list(map(str.lower, self.surfaces))
         self.vocabulary = Counter(self.lowered)
         self._known: dict[str, bool] = {}
@@ -303,8 +317,9 @@ class _Checker:
         yield from self.compounds()
         yield from self.splits()
         settled = _settled_among(set(self.surfaces), self.min_length, self.common)
-        for index, match in enumerate(self.words):
-            if self.surfaces[index] in settled or not self.free(*match.span()):
+        for index in [i for i, surface in enumerate(self.surfaces) if surface not in settled]:
+            match = self.words[index]
+            if not self.free(*match.span()):
                 continue
             found = self.word(index, match)
             if found:
@@ -353,6 +368,8 @@ class _Checker:
         if self._settled(surface):
             return None
         digits = HAS_DIGIT.search(surface) is not None
+        if digits and not any(map(str.isalpha, surface)):
+            return None  # a number: `mixture` wants letters among the digits
         if self._in_named_compound(start, end) or self._elided(start):
             return None
         if digits:
@@ -502,8 +519,8 @@ class _Checker:
         for other in range(max(0, index - 2), min(len(self.words), last + 3)):
             if index <= other <= last:
                 continue
-            word = self.words[other].group()
-            lower = word.lower()
+            word = self.surfaces[other]
+            lower = self.lowered[other]
             if not word.isalpha():
                 continue
             if not word.isascii() and lower.islower():
