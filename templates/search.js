@@ -25,12 +25,16 @@
     if (!engine) {
       var first = new URL(root + bundles[0] + "pagefind.js", location.href).href;
       engine = import(first).then(function (pagefind) {
-        return pagefind.options({ excerptLength: 30 }).then(function () {
-          return bundles.slice(1).reduce(function (done, bundle) {
-            return done.then(function () {
-              return pagefind.mergeIndex(new URL(root + bundle, location.href).href);
-            });
-          }, Promise.resolve());
+        // Hits' addresses from the site's root ("/d-003/index.html", made relative to this
+        // page by pageHref), wherever the site is hosted: by default Pagefind prefixes the
+        // path its bundle is served from (a site under /repo/ gave "/repo/d-003/…"), and a
+        // merged bundle's whole origin ("http://host/d-003/…").
+        var fromRoot = { baseUrl: "/" };
+        return pagefind.options({ excerptLength: 30, baseUrl: "/" }).then(function () {
+          // All at once: Pagefind keeps the bundles in the order merged, each fetching its own.
+          return Promise.all(bundles.slice(1).map(function (bundle) {
+            return pagefind.mergeIndex(new URL(root + bundle, location.href).href, fromRoot);
+          }));
         }).then(function () { return pagefind; });
       });
     }

@@ -11,6 +11,7 @@ pytest's temporary folder; the path is printed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -368,34 +369,69 @@ def test_screenshots_of_every_page_type(
 
 # --- search, served over HTTP as a reader's browser gets it ---
 
+SOURCES = Path(__file__).parents[1] / "sources"
 ORLOV = "d-000-1f1a60356441ad05/index.html"
 HENDERSON = "d-003-e5b59e6160513613/index.html"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample edition built with its search index, served on 127.0.0.1 by a plain server."""
+@contextlib.contextmanager
+def serving(
+    tmp_path_factory: pytest.TempPathFactory, sources: Path = SOURCES, shard_size: int = 0, under: str = ""
+) -> Iterator[str]:
+    """The edition at ``sources`` built with its search index (in shards of ``shard_size``
+    documents when given), served on 127.0.0.1 by a plain server: at its root, or at
+    ``/under/`` as a project's site is on GitHub Pages."""
     import threading
     from functools import partial
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+    import edition.render.search_shards
     from edition.pipeline import BuildOptions, build_edition
     from edition.render.search import pagefind_executable
 
     if pagefind_executable() is None:
         unavailable("no Pagefind binary (pip install -e '.[test]')")
     out = tmp_path_factory.mktemp("served")
-    build_edition(BuildOptions(Path(__file__).parents[1] / "sources", out, validate=False))
+    with pytest.MonkeyPatch.context() as patch:
+        if shard_size:
+            patch.setattr(edition.render.search_shards, "SHARD_SIZE", shard_size)
+        build_edition(BuildOptions(sources, out, validate=False))
 
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(out / "site")))
+    if under:
+        (out / "site").rename(out / under)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(out if under else out / "site")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/" + (f"{under}/" if under else "")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(tmp_path_factory) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def two_ways(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The sample edition and two more short documents, served indexed whole and indexed a
+    document a shard: one Pagefind bundle each, which the search page merges."""
+    sources = tmp_path_factory.mktemp("four") / "sources"
+    shutil.copytree(SOURCES, sources, ignore=shutil.ignore_patterns("anchors.lock"))
+    (sources / "texts" / "101_note.txt").write_text(
+        "Memorandum on the trial\n\nThe trial of Zinoviev was discussed with Mr. Henderson.\n", encoding="utf-8"
+    )
+    (sources / "texts" / "102_note.txt").write_text(
+        "Memorandum on the press\n\nThe press wrote of the trial and of Trotsky.\n", encoding="utf-8"
+    )
+    with serving(tmp_path_factory, sources) as whole, serving(tmp_path_factory, sources, shard_size=1) as sharded:
+        yield whole, sharded
 
 
 def search(page: Any, base: str, query: str) -> Any:
@@ -452,6 +488,34 @@ def test_search_filters_by_person_and_by_document(served: str, page: Any) -> Non
     only = search(page, served, "q=trial&document=d-000-1f1a60356441ad05")
     assert only.count() == 1
     assert only.first.locator("h2 a").get_attribute("href").startswith(f"../{ORLOV}")
+
+
+@pytest.mark.parametrize("query", ["q=trial", "q=Zinoviev", "q=Zinoxyez", "q=trial&person=trotsky"])
+def test_search_over_many_bundles_finds_what_one_bundle_finds(
+    two_ways: tuple[str, str], page: Any, query: str
+) -> None:
+    """A large edition is indexed in shards, a bundle each: the search page merges them all."""
+    whole, sharded = two_ways
+    page.goto(f"{sharded}search/index.html")
+    assert len(page.get_attribute("#ed-search", "data-bundles").split()) == 4
+    found = {}
+    for base in two_ways:
+        links = search(page, base, query).locator("h2 a")
+        found[base] = sorted(links.evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+    assert found[sharded] == found[whole]
+    assert len(found[whole]) >= (1 if "Zinoxyez" in query else 2)  # hits in more than one bundle
+
+
+def test_search_from_a_site_served_under_a_path_lands_on_the_page(
+    tmp_path_factory: pytest.TempPathFactory, page: Any
+) -> None:
+    with serving(tmp_path_factory, under="edition") as base:
+        results = search(page, base, "q=Zinoxyez")
+        assert results.count() == 1
+        results.first.locator("h2 a").click()
+        page.wait_for_load_state()
+        assert page.url == f"{base}{HENDERSON}#n26"
+        assert "Zinoviev" in page.inner_text("#n26")
 
 
 def test_search_page_from_file_says_it_needs_a_web_server(sample_site: Path, page: Any) -> None:
