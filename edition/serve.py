@@ -245,8 +245,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
 class Builds:
     """A preview's builds: on each save the site, with the shards of the search index that
-    hold a change left as they were (`BuildOptions.search_later`: Pagefind takes ~3 s a shard
-    of 1,000 documents, the rest of a save's rebuild 0.2–0.3 s); those shards indexed by the
+    hold a change left as they were (`BuildOptions.search_later`: Pagefind takes ~1.2 s a shard
+    of 500 documents, the rest of a save's rebuild 0.2–0.3 s at 1,000); those shards indexed by the
     next `catch_up`, which `Preview` runs once the sources are quiet."""
 
     def __init__(self, options: BuildOptions) -> None:

@@ -35,7 +35,12 @@ from edition.diagnostics import Diagnostic, EditionError, error, warning
 from edition.render.teiread import NS, TEI_NS, XML_ID, TeiDocument, normalize_space
 
 SEARCH_FOLDER = "pagefind"  # site/pagefind/1/, site/pagefind/2/, … one bundle per shard
-SHARD_SIZE = 1000  # documents per Pagefind run: ~0.4 GB of memory each
+# Documents per Pagefind run and bundle. A run holds ~0.2 GB at 500 FRUS-like pages (0.33 at
+# 1,000), and a one-document change re-indexes its shard: ~1.2 s at 500 (2.8–3.1 at
+# 1,000). More shards cost the reader: at 10,000 documents a first search took about as
+# long with 20 bundles as with 10 (0.8 vs 1.0 s, loading and 50 results), with 40 twice as
+# long; and each query fetches ~60 % more bytes (`bench/search_bench.py --browser`).
+SHARD_SIZE = 500
 WORKERS = 2  # Pagefind runs at once; each uses every core it is given, so more rarely helps
 # What a Pagefind run holds, per page of its shard (333–415 MB for 1,000 FRUS-like pages),
 # with room to spare: no more runs start at once than the machine's free memory can hold.
