@@ -338,7 +338,7 @@ def test_an_unchanged_rebuild_converts_nothing_and_links_every_page(
     }
     assert linked(site, before) == reusable
     assert {"d-letter/index.html", "index.html", "persons/yezhov/index.html"} <= reusable
-    assert any(name.startswith("pagefind/1/index/") for name in reusable)
+    assert any(name.startswith("pagefind/") and "/index/" in name for name in reusable)
 
 
 def test_an_unchanged_rebuild_links_every_tei_file(sources: Path, tmp_path: Path) -> None:

@@ -150,11 +150,12 @@ def test_a_shard_with_no_word_to_index_has_no_bundle_and_fails_nothing(tmp_path:
 def test_the_site_has_a_search_page_over_its_bundles(tmp_path: Path) -> None:
     render_site([TELEGRAM, FIXTURES / "persons.xml"], CONFIG, tmp_path, search=True)
     page = lxml.html.fromstring((tmp_path / "search" / "index.html").read_bytes())
-    assert page.xpath("//*[@id='ed-search']/@data-bundles") == ["pagefind/1/"]
+    # A bundle named by its shard's first document (`edition.render.search_shards.cut_shards`).
+    assert page.xpath("//*[@id='ed-search']/@data-bundles") == ["pagefind/d-003-henderson-telegram/"]
     persons = page.xpath("//select[@id='ed-person']/option/@value")
     assert persons == ["", "yezhov", "zinoviev"]  # those named in a document
     assert page.xpath("//select[@id='ed-document']/option/@value") == ["", "d-003-henderson-telegram"]
-    assert (tmp_path / "pagefind" / "1" / "pagefind-entry.json").is_file()
+    assert (tmp_path / "pagefind" / "d-003-henderson-telegram" / "pagefind-entry.json").is_file()
 
 
 def test_without_search_the_search_page_says_there_is_no_index(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from lxml import etree
 from edition.diagnostics import Diagnostic, EditionError, error, warning
 from edition.render.teiread import NS, TEI_NS, XML_ID, TeiDocument, normalize_space
 
-SEARCH_FOLDER = "pagefind"  # site/pagefind/1/, site/pagefind/2/, … one bundle per shard
+SEARCH_FOLDER = "pagefind"  # one bundle a shard: site/pagefind/<its first document>/ (a build's)
 # Documents per Pagefind run and bundle. A run holds ~0.2 GB at 500 FRUS-like pages (0.33 at
 # 1,000), and a one-document change re-indexes its shard: ~1.2 s at 500 (2.8–3.1 at
 # 1,000). More shards cost the reader: at 10,000 documents a first search took about as
@@ -230,47 +230,48 @@ def build_index(
     every document whatever its own ``xml:lang``.
     """
     shards = [pages[i : i + shard_size] for i in range(0, len(pages), max(shard_size, 1))]
-    ran = index_shards(dict(enumerate(shards, start=1)), site_dir, language, workers=workers)
-    done = [(number, run) for number, run in sorted(ran.items()) if run is not None]
-    return SearchIndex(tuple(bundle_path(number) for number, _ in done), tuple(run for _, run in done))
+    bundles = {bundle_path(number): shard for number, shard in enumerate(shards, start=1)}
+    ran = index_shards(bundles, site_dir, language, workers=workers)
+    done = [(bundle, ran[bundle]) for bundle in bundles if ran[bundle] is not None]
+    return SearchIndex(tuple(bundle for bundle, _ in done), tuple(run for _, run in done if run is not None))
 
 
-def bundle_path(number: int) -> str:
-    """Where shard ``number`` (from 1) is indexed, relative to the site root: "pagefind/1/"."""
-    return f"{SEARCH_FOLDER}/{number}/"
+def bundle_path(name: int | str) -> str:
+    """Where shard ``name`` is indexed, relative to the site root: "pagefind/1/"."""
+    return f"{SEARCH_FOLDER}/{name}/"
 
 
 def index_shards(
-    shards: Mapping[int, Sequence[SearchPage]], site_dir: Path, language: str, *, workers: int = WORKERS
-) -> dict[int, ShardRun | None]:
-    """Index each shard's pages into its bundle (`bundle_path`), ``workers`` Pagefind runs at a
-    time; how each run went, None for a shard without a word to index (and no bundle). Raises
-    `FileNotFoundError` without a Pagefind binary, `EditionError` if Pagefind fails,
-    `IndexingStopped` if `stop_indexing` ended its runs."""
+    shards: Mapping[str, Sequence[SearchPage]], site_dir: Path, language: str, *, workers: int = WORKERS
+) -> dict[str, ShardRun | None]:
+    """Index each shard's pages into its bundle (the key: "pagefind/1/", from the site's
+    root), ``workers`` Pagefind runs at a time; how each run went, None for a shard without
+    a word to index (and no bundle). Raises `FileNotFoundError` without a Pagefind binary,
+    `EditionError` if Pagefind fails, `IndexingStopped` if `stop_indexing` ended its runs."""
     executable = pagefind_executable()
     if executable is None:
         raise FileNotFoundError("no Pagefind binary")
     forced = (language or "en").split("-")[0].lower()
-    numbers = sorted(shards)
+    bundles = list(shards)
     # The pages Pagefind reads, written where the site is (a thousand files on this
     # machine's disk, written and deleted, took 0.26 s; on the site's tmpfs, 0.05).
     site_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".search-pages-", dir=site_dir) as scratch:
-        def run(number: int) -> ShardRun | None:
-            source = Path(scratch) / str(number)
-            for page in shards[number]:
+        def run(place: int) -> ShardRun | None:
+            source = Path(scratch) / str(place)
+            pages = shards[bundles[place]]
+            for page in pages:
                 folder = source / page.doc_id
                 folder.mkdir(parents=True)
                 (folder / "index.html").write_bytes(page.html)
-            target = site_dir / bundle_path(number)
-            return _run_pagefind(executable, source, target, forced, len(shards[number]))
+            return _run_pagefind(executable, source, site_dir / bundles[place], forced, len(pages))
 
-        largest = max((len(shards[n]) for n in numbers), default=0)
+        largest = max((len(pages) for pages in shards.values()), default=0)
         with ThreadPoolExecutor(max_workers=_at_once(workers, largest)) as pool:
-            ran = dict(zip(numbers, pool.map(run, numbers), strict=True))
-    for number, done in ran.items():
+            ran = dict(zip(bundles, pool.map(run, range(len(bundles))), strict=True))
+    for name, done in ran.items():
         if done is not None:
-            bundle = site_dir / bundle_path(number)
+            bundle = site_dir / name
             for name in UNUSED:
                 (bundle / name).unlink(missing_ok=True)
             sort_filters(bundle)

@@ -20,12 +20,14 @@ A process that builds on every save (`edition serve`) may index *later*: a shard
 again keeps its bundle of the last build for now, recorded as it was, and the next build
 that does not put it off indexes it — the save is on the page without waiting for Pagefind.
 
-Shards are cut by position: inserting or removing a document shifts the documents after
-it, and their shards are indexed again; appending one touches the last shard alone.
+Shards are cut where the documents' ids say (`cut_shards`), not by position: inserting or
+removing a document changes its own shard alone (but where it adds or removes a cut, which
+renumbers the shards after it), and appending one touches the last shard alone.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -95,30 +97,60 @@ def index_search(
     if executable is None:
         raise FileNotFoundError("no Pagefind binary")
     engine = _engine(executable)
-    size = shard_size or SHARD_SIZE
-    shards = [documents[i : i + size] for i in range(0, len(documents), size)]
-    indexed: dict[int, bool] = {}
-    keys: dict[int, str] = {}
-    todo: dict[int, list[SearchPage]] = {}
+    # Each shard's bundle named by its first document: the shards after a document inserted
+    # keep their names, and are taken over.
+    shards = {bundle_path(shard[0].doc_id): shard for shard in cut_shards(documents, shard_size or SHARD_SIZE)}
+    indexed: dict[str, bool] = {}
+    keys: dict[str, str] = {}
+    todo: dict[str, list[SearchPage]] = {}
     if memo is not None:
         memo.searching(document.key for document in documents if document.sha)
-    for number, shard in enumerate(shards, start=1):
+    for bundle, shard in shards.items():
         if memo is not None and all(document.sha for document in shard):
-            keys[number] = memo.key(engine, language, "\n".join(f"{d.doc_id}\0{d.key}" for d in shard))
-            record = memo.reuse(_group(number), keys[number], site_dir)
+            keys[bundle] = memo.key(engine, language, "\n".join(f"{d.doc_id}\0{d.key}" for d in shard))
+            record = memo.reuse(_group(bundle), keys[bundle], site_dir)
             if record is None and later:
-                record = _stale(memo, number, site_dir)
+                record = _stale(memo, bundle, site_dir)
             if record is not None:
-                indexed[number] = bool(record.facts)
+                indexed[bundle] = bool(record.facts)
                 continue
-        todo[number] = _pages(shard, memo)
-    for number, run in (index_shards(todo, site_dir, language) if todo else {}).items():
-        indexed[number] = run is not None
-        if memo is not None and number in keys:
-            folder = bundle_path(number).rstrip("/")
+        todo[bundle] = _pages(shard, memo)
+    for bundle, run in (index_shards(todo, site_dir, language) if todo else {}).items():
+        indexed[bundle] = run is not None
+        if memo is not None and bundle in keys:
+            folder = bundle.rstrip("/")
             files = _files(site_dir, folder) if run is not None else []
-            memo.record(_group(number), keys[number], files, run is not None, folder=folder if files else "")
-    return tuple(bundle_path(number) for number in sorted(indexed) if indexed[number])
+            memo.record(_group(bundle), keys[bundle], files, run is not None, folder=folder if files else "")
+    return tuple(bundle for bundle in shards if indexed[bundle])
+
+
+def cut_shards(documents: Sequence[Searchable], size: int) -> list[Sequence[Searchable]]:
+    """``documents`` in shards of ``size`` on average, cut where their ids say, not by position.
+
+    A shard ends after a document whose id hashes to a cut (one in ``size // 4``) once it
+    holds ``3 * size // 4`` documents, or at ``3 * size // 2``: so a document inserted or removed
+    changes its own shard, and the shards after it stay as they were — cut by position,
+    every shard after it was indexed again (20 at 10,000 documents for one inserted at the
+    start). The cap bounds a Pagefind run's memory (~0.3 MB a page).
+    """
+    least, one_in, most = max(3 * size // 4, 1), max(size // 4, 1), max(3 * size // 2, 1)
+    shards: list[Sequence[Searchable]] = []
+    start = 0
+    for index, document in enumerate(documents):
+        held = index + 1 - start
+        if held >= most or (held >= least and _ends_shard(document.doc_id, one_in)):
+            shards.append(documents[start : index + 1])
+            start = index + 1
+    if start < len(documents):
+        shards.append(documents[start:])
+    return shards
+
+
+def _ends_shard(doc_id: str, one_in: int) -> bool:
+    """Whether a shard may end after the document ``doc_id``: one id in ``one_in``, the same on
+    every machine and run (not Python's salted ``hash``)."""
+    digest = hashlib.blake2b(doc_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % one_in == 0
 
 
 def _pages(shard: Sequence[Searchable], memo: PageMemo | None) -> list[SearchPage]:
@@ -139,17 +171,17 @@ def _pages(shard: Sequence[Searchable], memo: PageMemo | None) -> list[SearchPag
     return pages
 
 
-def _stale(memo: PageMemo, number: int, site_dir: Path) -> Record | None:
-    """Shard ``number``'s bundle as the last build left it, whatever changed since; noted."""
-    before = memo.previous.get(_group(number))
-    record = memo.reuse(_group(number), before.key, site_dir) if before is not None else None
+def _stale(memo: PageMemo, bundle: str, site_dir: Path) -> Record | None:
+    """The shard's bundle as the last build left it, whatever changed since; noted."""
+    before = memo.previous.get(_group(bundle))
+    record = memo.reuse(_group(bundle), before.key, site_dir) if before is not None else None
     if record is not None:
         memo.search_behind = True
     return record
 
 
-def _group(number: int) -> str:
-    return f"search:{number}"
+def _group(bundle: str) -> str:
+    return f"search:{bundle}"
 
 
 def _engine(executable: Path) -> str:
