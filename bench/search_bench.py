@@ -9,6 +9,8 @@ For each size N it makes a FRUS-like edition of N ~5 KB documents (`corpus.py`),
 and then times the indexing alone: every Pagefind run, its own peak memory (from wait4),
 the peak of all runs alive at once (runs overlap ``workers`` at a time: the sum of the
 largest ``workers`` peaks bounds it), the index's size and file count. Output goes to tmpfs.
+Shards here are cut by position, each of ``--shard-size`` (a build cuts where the documents'
+ids say, `edition.render.search_shards.cut_shards`: from 3/4 to 3/2 of it).
 
 With ``--browser`` it also times what a reader waits for, in headless Chromium over a local
 HTTP server, as the site's search page (``templates/search.js``) does it: Pagefind loaded from
@@ -81,8 +83,8 @@ SEARCH_SCRIPT = """async ([bundles, query, first, together]) => {
   const started = performance.now();
   if (first) {
     window.pf = await import(new URL(bundles[0] + "pagefind.js", location.href).href);
-    await window.pf.options({ excerptLength: 30 });
-    const merge = (bundle) => window.pf.mergeIndex(new URL(bundle, location.href).href);
+    await window.pf.options({ excerptLength: 30, baseUrl: "/" });
+    const merge = (bundle) => window.pf.mergeIndex(new URL(bundle, location.href).href, { baseUrl: "/" });
     if (together) {
       await Promise.all(bundles.slice(1).map(merge));
     } else {

@@ -35,7 +35,8 @@ from edition.diagnostics import Diagnostic, EditionError, error, warning
 from edition.render.teiread import NS, TEI_NS, XML_ID, TeiDocument, normalize_space
 
 SEARCH_FOLDER = "pagefind"  # one bundle a shard: site/pagefind/<its first document>/ (a build's)
-# Documents per Pagefind run and bundle. A run holds ~0.2 GB at 500 FRUS-like pages (0.33 at
+# Documents per Pagefind run and bundle, on average (`search_shards.cut_shards`: 375–750 in
+# an edition's shards). A run holds ~0.2 GB at 500 FRUS-like pages (0.33 at
 # 1,000), and a one-document change re-indexes its shard: ~1.2 s at 500 (2.8–3.1 at
 # 1,000). More shards cost the reader: at 10,000 documents a first search took about as
 # long with 20 bundles as with 10 (0.8 vs 1.0 s, loading and 50 results), with 40 twice as
@@ -232,8 +233,8 @@ def build_index(
     shards = [pages[i : i + shard_size] for i in range(0, len(pages), max(shard_size, 1))]
     bundles = {bundle_path(number): shard for number, shard in enumerate(shards, start=1)}
     ran = index_shards(bundles, site_dir, language, workers=workers)
-    done = [(bundle, ran[bundle]) for bundle in bundles if ran[bundle] is not None]
-    return SearchIndex(tuple(bundle for bundle, _ in done), tuple(run for _, run in done if run is not None))
+    done = {bundle: run for bundle, run in ran.items() if run is not None}
+    return SearchIndex(tuple(done), tuple(done.values()))
 
 
 def bundle_path(name: int | str) -> str:
@@ -269,9 +270,9 @@ def index_shards(
         largest = max((len(pages) for pages in shards.values()), default=0)
         with ThreadPoolExecutor(max_workers=_at_once(workers, largest)) as pool:
             ran = dict(zip(bundles, pool.map(run, range(len(bundles))), strict=True))
-    for name, done in ran.items():
+    for place, done in ran.items():
         if done is not None:
-            bundle = site_dir / name
+            bundle = site_dir / place
             for name in UNUSED:
                 (bundle / name).unlink(missing_ok=True)
             sort_filters(bundle)

@@ -20,9 +20,10 @@ A process that builds on every save (`edition serve`) may index *later*: a shard
 again keeps its bundle of the last build for now, recorded as it was, and the next build
 that does not put it off indexes it — the save is on the page without waiting for Pagefind.
 
-Shards are cut where the documents' ids say (`cut_shards`), not by position: inserting or
-removing a document changes its own shard alone (but where it adds or removes a cut, which
-renumbers the shards after it), and appending one touches the last shard alone.
+Shards are cut where the documents' ids say (`cut_shards`), not by position, and each
+bundle is named by its shard's first document: inserting or removing a document changes its
+own shard (and, where it adds or removes a cut, the shards after it until a cut lands where
+one was), and appending one touches the last shard alone.
 """
 
 from __future__ import annotations
