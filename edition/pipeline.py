@@ -57,6 +57,7 @@ from edition.ids import document_id
 from edition.linkmemo import LinkMemo, TakeOver
 from edition.lockfile import Lock, LockIndex, read_lock, rewrite_lock
 from edition.orphans import note_folder, prune_gone, store_file
+from edition.outlock import building
 from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
@@ -456,10 +457,17 @@ def build_edition(
     if options.resident:
         warm_up()  # a process that builds again will check again: its Jing is ready for the next save
     try:
-        with fewer_collections():
+        with fewer_collections(), _one_at_a_time(options, shown):
             return _build(options, shown)
     finally:
         shown.close()
+
+
+def _one_at_a_time(options: BuildOptions, progress: Progress) -> contextlib.AbstractContextManager[None]:
+    """A build that publishes waits for another writing the same output (`edition.outlock`)."""
+    if not options.publish:
+        return contextlib.nullcontext()
+    return building(options.out, lambda: progress.stage(f"waiting for another build of {display_path(options.out)}"))
 
 
 def _build(options: BuildOptions, progress: Progress) -> BuildResult:
