@@ -226,6 +226,7 @@ def _render(args: argparse.Namespace) -> list[Diagnostic]:
     from edition.atomic import replace_dir, staging_dir
     from edition.config import EditionConfig
     from edition.diagnostics import Diagnostics
+    from edition.outlock import building
     from edition.pipeline import configure
     from edition.render import render_site
 
@@ -234,15 +235,19 @@ def _render(args: argparse.Namespace) -> list[Diagnostic]:
         configure(args.sources, report)[0] if args.sources else EditionConfig(title="TEI edition")
     )
     report.raise_if_errors()
-    stage = staging_dir(args.out)
-    try:
-        report.extend(render_site(_tei_files(args.tei), config, stage, search=not args.no_search))
-    except BaseException:
-        import shutil
+    # The folder holding OUT is what a build's lock stands for (its tei/ and site/): a render
+    # into a build's site/ takes turns with the build.
+    with building(args.out.parent, lambda: print(f"edition: waiting for another build into "
+                                                 f"{args.out.parent}", file=sys.stderr)):  # fmt: skip
+        stage = staging_dir(args.out)
+        try:
+            report.extend(render_site(_tei_files(args.tei), config, stage, search=not args.no_search))
+        except BaseException:
+            import shutil
 
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    replace_dir(stage, args.out)
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        replace_dir(stage, args.out)
     return report.warnings
 
 
