@@ -28,6 +28,7 @@ from edition import __version__
 from edition.atomic import replace_dir, staging_dir
 from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic, EditionError, error, warning
+from edition.outlock import building
 from edition.schema import SCHEMA_DESCRIPTION, SCHEMA_NAME, SCHEMA_SDIST, SCHEMA_SHA256
 
 CHECKSUMS = ("sha256",)
@@ -45,34 +46,36 @@ def package_edition(
     from edition.config import release_date
     from edition.pipeline import BuildOptions, build_edition, display_path
 
-    stage = staging_dir(bag)
-    try:
-        built = stage / "build"
-        result = build_edition(BuildOptions(sources, built), progress)
-        problems = list(result.diagnostics)
-        for part in ("tei", "site"):  # only these: whatever else a build keeps is not the edition
-            (built / part).rename(stage / part)
-        shutil.rmtree(built)
-        shutil.copytree(sources, stage / "sources", ignore=IGNORED)
-        (stage / "schema.txt").write_text(schema_note(), encoding="utf-8")
-        info = bag_info(result.config, release_date(result.config))
-        if "Bagging-Date" not in info:
-            problems.append(
-                warning(
-                    display_path(sources / "edition.yaml"),
-                    0,
-                    0,
-                    "no release date (edition.date or SOURCE_DATE_EPOCH): the bag is dated today",
-                    "package.undated",
+    # Two packagings into one folder would delete each other's staging folders, as builds did.
+    with building(bag.parent, lambda: progress(f"waiting for another build into {bag.parent}")):
+        stage = staging_dir(bag)
+        try:
+            built = stage / "build"
+            result = build_edition(BuildOptions(sources, built), progress)
+            problems = list(result.diagnostics)
+            for part in ("tei", "site"):  # only these: whatever else a build keeps is not the edition
+                (built / part).rename(stage / part)
+            shutil.rmtree(built)
+            shutil.copytree(sources, stage / "sources", ignore=IGNORED)
+            (stage / "schema.txt").write_text(schema_note(), encoding="utf-8")
+            info = bag_info(result.config, release_date(result.config))
+            if "Bagging-Date" not in info:
+                problems.append(
+                    warning(
+                        display_path(sources / "edition.yaml"),
+                        0,
+                        0,
+                        "no release date (edition.date or SOURCE_DATE_EPOCH): the bag is dated today",
+                        "package.undated",
+                    )
                 )
-            )
-        progress("writing the bag's manifests")
-        bagit.make_bag(str(stage), info, checksums=list(CHECKSUMS))
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    replace_dir(stage, bag)
-    return problems
+            progress("writing the bag's manifests")
+            bagit.make_bag(str(stage), info, checksums=list(CHECKSUMS))
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        replace_dir(stage, bag)
+        return problems
 
 
 def bag_info(config: EditionConfig, date: str) -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,20 @@ from edition.diagnostics import EditionError
 TESTS = Path(__file__).parent
 SEEDS = TESTS / "fixtures" / "seeds"
 GOLDEN = TESTS / "golden"
+
+
+@contextlib.contextmanager
+def build_lock_held(folder: Path) -> Iterator[None]:
+    """Hold the lock a build into ``folder`` holds (`edition.outlock`), as another build would."""
+    import fcntl
+
+    from edition.outlock import lock_file
+
+    lock = lock_file(folder)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
 
 
 def published(out: Path) -> dict[str, bytes]:

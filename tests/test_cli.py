@@ -11,7 +11,7 @@ import pytest
 
 from edition.cli import main
 
-from .conftest import SEEDS, published
+from .conftest import SEEDS, build_lock_held, published
 
 
 def make_sources(root: Path, texts: dict[str, bytes] | None = None, **yaml_files: str) -> Path:
@@ -235,17 +235,12 @@ def test_metadata_for_a_text_that_does_not_exist_is_a_warning(
 def test_render_makes_a_site_from_tei_files_taking_turns_with_builds_into_its_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import fcntl
     import threading
     import time
 
-    from edition.outlock import lock_file
-
     sources = make_sources(tmp_path)
     assert run(capsys, "build", str(sources), "--out", "out", "--no-validate", "--no-search")[0] == 0
-    lock = lock_file(Path("out"))
-    with open(lock, "a+b") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # a build of out/ under way
+    with build_lock_held(Path("out")):  # a build of out/ under way
         codes: list[int] = []
         rendering = threading.Thread(
             target=lambda: codes.append(main(["render", "out/tei", "--out", "out/site", "--no-search"]))
@@ -253,7 +248,6 @@ def test_render_makes_a_site_from_tei_files_taking_turns_with_builds_into_its_fo
         rendering.start()
         time.sleep(1.0)
         assert rendering.is_alive() and not codes  # waits for the build
-        fcntl.flock(held, fcntl.LOCK_UN)
     rendering.join(timeout=60)
     assert codes == [0]
     assert "waiting for another build into out" in capsys.readouterr().err

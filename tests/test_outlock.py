@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 from edition.outlock import lock_file
 from edition.pipeline import BuildOptions, build_edition
 
-from .conftest import published
+from .conftest import build_lock_held, published
 
 
 def options(sources: Path, out: Path) -> BuildOptions:
@@ -23,16 +22,12 @@ def options(sources: Path, out: Path) -> BuildOptions:
 def test_a_build_waits_for_another_writing_the_same_output(sources: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     said: list[str] = []
-    lock = lock_file(out)
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a+b") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)  # as another build would hold it
+    with build_lock_held(out):
         build = threading.Thread(target=build_edition, args=(options(sources, out), said.append))
         build.start()
         time.sleep(1.5)
         assert build.is_alive() and not (out / "site").exists()  # waiting, nothing staged
         assert said == [f"waiting for another build of {out}"]
-        fcntl.flock(held, fcntl.LOCK_UN)
     build.join(timeout=60)
     assert not build.is_alive()
     assert said[1].startswith("converting") and (out / "site" / "index.html").is_file()

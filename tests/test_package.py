@@ -9,6 +9,8 @@ import pytest
 
 from edition.cli import main
 
+from .conftest import build_lock_held
+
 EDITION_YAML = """\
 edition:
   title: Letters
@@ -105,3 +107,21 @@ def test_verifying_what_is_not_a_bag_is_a_located_error(
 ) -> None:
     assert main(["package", "--verify", "src"]) == 1
     assert "src: not a bag: " in capsys.readouterr().err
+
+
+def test_a_packaging_waits_for_another_into_the_same_folder(sources: Path, tmp_path: Path) -> None:
+    """Two at once deleted each other's staging folders (`edition.atomic.remove_stale`)."""
+    import threading
+    import time
+
+    from edition.package import package_edition
+
+    (tmp_path / "bags").mkdir()
+    said: list[str] = []
+    with build_lock_held(tmp_path / "bags"):  # another packaging (or build) into bags/
+        packaging = threading.Thread(target=package_edition, args=(sources, tmp_path / "bags" / "letters", said.append))
+        packaging.start()
+        time.sleep(1.0)
+        assert packaging.is_alive() and said == [f"waiting for another build into {tmp_path / 'bags'}"]
+    packaging.join(timeout=120)
+    assert bagit.Bag(str(tmp_path / "bags" / "letters")).is_valid()
