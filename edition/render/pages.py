@@ -188,7 +188,8 @@ def write_index(
                 else config.title
             ),
             home=not order.key,
-            documents=Markup("".join(made[row.number] for row in sorted(rows, key=order.sort))),
+            # Made in `templates/document_row.html`, joined in this order.
+            document_rows=Markup("".join(made[row.number] for row in sorted(rows, key=order.sort))),
             orders=[(o, sorted_href(o.key)) for o in SORT_ORDERS],
             current_order=order,
             citation=edition_citation(config, date),
