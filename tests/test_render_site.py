@@ -410,6 +410,16 @@ def test_documents_sort_by_each_column_on_pages_of_their_own(site: Path) -> None
     assert page.xpath('//th[@aria-sort="ascending"]/text()') == ["Date"]
 
 
+def test_an_edition_without_documents_says_so_on_its_title_pages(tmp_path: Path) -> None:
+    from edition.render import pages
+
+    pages.write_index(pages.environment(), tmp_path, CONFIG, [])
+    for name in ("index.html", "documents-by-date.html"):
+        page = parse(tmp_path / name)
+        assert page.xpath('//p[@class="empty"]/text()') == ["This edition has no documents yet."]
+        assert not page.xpath("//table")
+
+
 def test_document_pages_link_previous_and_next(site: Path) -> None:
     page = parse(site / "d-007-letter" / "index.html")
     assert page.xpath('//a[@rel="prev"]/@href') == ["../d-003-henderson-telegram/index.html"]
