@@ -237,8 +237,7 @@ def _render(args: argparse.Namespace) -> list[Diagnostic]:
     report.raise_if_errors()
     # The folder holding OUT is what a build's lock stands for (its tei/ and site/): a render
     # into a build's site/ takes turns with the build.
-    with building(args.out.parent, lambda: print(f"edition: waiting for another build into "
-                                                 f"{args.out.parent}", file=sys.stderr)):  # fmt: skip
+    with building(args.out.parent, _progress):
         stage = staging_dir(args.out)
         try:
             report.extend(render_site(_tei_files(args.tei), config, stage, search=not args.no_search))

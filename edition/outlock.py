@@ -28,31 +28,28 @@ except ImportError:  # Windows
 
 
 def lock_file(out: Path) -> Path:
-    """The file whose lock stands for ``out``: beside its memo of outputs in the cache, and
-    forgotten with it once the folder is gone (`edition.orphans`)."""
+    """The file whose lock stands for ``out``: in the cache, named as ``out``'s stores are, and
+    forgotten with them once the folder is gone (`edition.orphans`)."""
     return store_file("outputs", out).with_suffix(".lock")
 
 
 @contextlib.contextmanager
-def building(out: Path, waiting: Callable[[], None]) -> Iterator[None]:
-    """Hold ``out``'s build lock for the ``with`` block; ``waiting()`` is called first if
-    another build holds it, and then this one waits for it."""
+def building(out: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold ``out``'s build lock for the ``with`` block; if another build holds it, ``say``
+    so, then wait for it."""
     path = lock_file(out)
-    note_folder(path.with_suffix(".sqlite"), out)
+    note_folder(path, out)
     try:
-        handle = open(path, "a+b")  # noqa: SIM115 - held open for the block below
+        handle = open(path, "a+b") if fcntl is not None else None  # noqa: SIM115 - closed below
     except OSError:
         handle = None  # a cache that cannot be written: nothing to lock on
-    if handle is None or fcntl is None:
+    if handle is None:
         yield
         return
-    with handle:
+    with handle:  # closing it releases the lock
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            waiting()
+            say(f"waiting for another build into {out}")
             fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield

@@ -47,7 +47,7 @@ def package_edition(
     from edition.pipeline import BuildOptions, build_edition, display_path
 
     # Two packagings into one folder would delete each other's staging folders, as builds did.
-    with building(bag.parent, lambda: progress(f"waiting for another build into {bag.parent}")):
+    with building(bag.parent, progress):
         stage = staging_dir(bag)
         try:
             built = stage / "build"

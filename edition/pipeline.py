@@ -467,7 +467,7 @@ def _one_at_a_time(options: BuildOptions, progress: Progress) -> contextlib.Abst
     """A build that publishes waits for another writing the same output (`edition.outlock`)."""
     if not options.publish:
         return contextlib.nullcontext()
-    return building(options.out, lambda: progress.stage(f"waiting for another build of {display_path(options.out)}"))
+    return building(options.out, progress.stage)
 
 
 def _build(options: BuildOptions, progress: Progress) -> BuildResult:

@@ -30,7 +30,7 @@
         // path its bundle is served from (a site under /repo/ gave "/repo/d-003/…"), and a
         // merged bundle's whole origin ("http://host/d-003/…").
         var fromRoot = { baseUrl: "/" };
-        return pagefind.options({ excerptLength: 30, baseUrl: "/" }).then(function () {
+        return pagefind.options({ excerptLength: 30, baseUrl: fromRoot.baseUrl }).then(function () {
           // All at once: Pagefind keeps the bundles in the order merged, each fetching its own.
           return Promise.all(bundles.slice(1).map(function (bundle) {
             return pagefind.mergeIndex(new URL(root + bundle, location.href).href, fromRoot);

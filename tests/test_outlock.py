@@ -27,7 +27,7 @@ def test_a_build_waits_for_another_writing_the_same_output(sources: Path, tmp_pa
         build.start()
         time.sleep(1.5)
         assert build.is_alive() and not (out / "site").exists()  # waiting, nothing staged
-        assert said == [f"waiting for another build of {out}"]
+        assert said == [f"waiting for another build into {out}"]
     build.join(timeout=60)
     assert not build.is_alive()
     assert said[1].startswith("converting") and (out / "site" / "index.html").is_file()
