@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import lxml.html
@@ -14,18 +13,19 @@ from .conftest import published
 from .test_incremental import inodes, linked
 
 LETTERS = 5  # each names Yezhov; with the seeds, more documents than two pages hold
+TO_A_PAGE = 4  # `MENTION_DOCUMENTS` in these tests: pages of 3 to 6 documents (`edition.render.cuts`)
 
 
 @pytest.fixture
 def many(sources: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The small edition with letters naming Yezhov, two documents to a page of mentions."""
-    monkeypatch.setattr("edition.render.person_pages.MENTION_DOCUMENTS", 2)
+    """The small edition with letters naming Yezhov, a few documents to a page of mentions."""
+    monkeypatch.setattr("edition.render.person_pages.MENTION_DOCUMENTS", TO_A_PAGE)
     for n in range(LETTERS):
         write(sources, n, f"Letter {n}\n\nDear Sir, Yezhov wrote {n} times; Yezhov signed.")
     return sources
 
 
-def write(sources: Path, n: int, text: str) -> None:
+def write(sources: Path, n: int | str, text: str) -> None:
     (sources / "texts" / f"letter{n}.txt").write_text(text, encoding="utf-8")
 
 
@@ -34,13 +34,17 @@ def build(sources: Path, out: Path, cache: bool = True) -> dict[str, bytes]:
     return published(out)
 
 
-def person_pages(site: Path, person: str) -> list[lxml.html.HtmlElement]:
-    """The person's pages of mentions, in their order."""
+def person_pages(site: Path, person: str) -> dict[str, lxml.html.HtmlElement]:
+    """The person's pages of mentions by file, in the order the first page lists them."""
     folder = site / "persons" / person
-    files = sorted(folder.glob("mentions-*.html"), key=lambda p: int(re.findall(r"\d+", p.name)[0]))
-    return [lxml.html.fromstring((folder / "index.html").read_bytes())] + [
-        lxml.html.fromstring(p.read_bytes()) for p in files
-    ]
+    first = lxml.html.fromstring((folder / "index.html").read_bytes())
+    files = first.xpath("//nav[@id='ed-pages']//a/@href") or ["index.html"]
+    assert files[0] == "index.html" and sorted(files[1:]) == sorted(p.name for p in folder.glob("mentions-*.html"))
+    return {file: lxml.html.fromstring((folder / file).read_bytes()) for file in files}
+
+
+def shown_documents(page: lxml.html.HtmlElement) -> list[str]:
+    return [a.get("href").split("/")[2] for a in page.xpath("//section[@class='mentions-in']/h3/a")]
 
 
 def test_each_document_naming_the_person_is_on_one_page_in_the_editions_order(
@@ -48,12 +52,10 @@ def test_each_document_naming_the_person_is_on_one_page_in_the_editions_order(
 ) -> None:
     build(many, tmp_path / "out")
     site = tmp_path / "out" / "site"
-    shown = person_pages(site, "yezhov")
-    naming = [
-        [a.get("href").split("/")[2] for a in page.xpath("//section[@class='mentions-in']/h3/a")]
-        for page in shown
-    ]
-    assert all(len(documents) == 2 for documents in naming[:-1]) and 1 <= len(naming[-1]) <= 2
+    shown = list(person_pages(site, "yezhov").values())
+    naming = [shown_documents(page) for page in shown]
+    assert len(naming) >= 2
+    assert all(3 <= len(documents) <= 6 for documents in naming[:-1]) and 1 <= len(naming[-1]) <= 6
     documents = [doc for page in naming for doc in page]
     order = lxml.html.fromstring((site / "index.html").read_bytes()).xpath("//a/@href")
     folders = [href.split("/")[0] for href in order if href.startswith("d-")]
@@ -64,17 +66,29 @@ def test_each_document_naming_the_person_is_on_one_page_in_the_editions_order(
     assert f"{mentions} mentions in {len(documents)} documents" in shown[0].text_content()
 
 
-def test_every_page_links_every_page_and_says_which_it_is(many: Path, tmp_path: Path) -> None:
+def test_the_first_page_lists_every_page_and_each_links_its_neighbours(many: Path, tmp_path: Path) -> None:
     build(many, tmp_path / "out")
     shown = person_pages(tmp_path / "out" / "site", "yezhov")
-    files = ["index.html", *(f"mentions-{n}.html" for n in range(2, len(shown) + 1))]
-    for number, page in enumerate(shown, start=1):
-        for pager in page.xpath("//nav[@class='pager']"):
-            assert pager.xpath(".//a/@href") == files
-            assert pager.xpath(".//a[@aria-current='page']/@href") == [files[number - 1]]
+    files = list(shown)
+    first = shown["index.html"]
+    assert first.xpath("//nav[@id='ed-pages']//a[@aria-current='page']/@href") == ["index.html"]
+    # Each listed by the places of its documents among those naming the person.
+    places = [a.text_content() for a in first.xpath("//nav[@id='ed-pages']//a")]
+    counts = [len(shown_documents(page)) for page in shown.values()]
+    ends = [sum(counts[: k + 1]) for k in range(len(counts))]
+    assert places == [f"documents {end - count + 1}\u2013{end}" if count > 1 else f"document {end}"
+                      for end, count in zip(ends, counts, strict=True)]  # fmt: skip
+    for k, (file, page) in enumerate(shown.items()):
         assert page.xpath("//h1")[0].text_content() == "Nikolai Yezhov"
-        assert bool(page.xpath("//dl[@class='person-meta']")) == (number == 1)
-    titles = [page.xpath("//title")[0].text for page in shown]
+        assert bool(page.xpath("//dl[@class='person-meta']")) == (k == 0)
+        later = page.xpath("//a[@rel='next']/@href")
+        assert set(later) == ({files[k + 1]} if k + 1 < len(files) else set())
+        if k:
+            assert file == f"mentions-{shown_documents(page)[0]}.html"  # named by its first document
+            for pager in page.xpath("//nav[@class='pager']"):
+                assert pager.xpath(".//a[@rel='prev']/@href") == [files[k - 1]]
+                assert "index.html#ed-pages" in pager.xpath(".//a/@href")
+    titles = [page.xpath("//title")[0].text for page in shown.values()]
     assert len(set(titles)) == len(titles)
 
 
@@ -95,9 +109,9 @@ def test_a_changed_mention_writes_the_page_showing_it_and_no_other(many: Path, t
     write(many, last, f"Letter {last}\n\nDear Madam, Yezhov wrote {last} times; Yezhov signed.")
     assert build(many, out) == build(many, tmp_path / "clean", cache=False)
     person = {name for name in before if name.startswith("persons/yezhov/")}
-    pages = sorted(person, key=lambda name: int(re.sub(r"\D", "", name) or 1))
-    assert len(pages) >= 3
-    assert person - linked(site, before) == {pages[-1]}  # the same count: not the first page
+    pages = list(person_pages(site, "yezhov"))
+    assert len(pages) >= 2
+    assert person - linked(site, before) == {f"persons/yezhov/{pages[-1]}"}  # the same count: not the first
 
 
 def test_a_new_mention_writes_the_first_page_for_its_count(many: Path, tmp_path: Path) -> None:
@@ -123,13 +137,26 @@ def test_a_document_gone_and_another_come_shifts_the_pages_between(many: Path, t
     assert build(many, out) == build(many, tmp_path / "clean", cache=False)
 
 
-@pytest.mark.parametrize(
-    ("number", "shown"),
-    [(1, [1, 2, 3, 0, 112]), (6, [1, 0, 4, 5, 6, 7, 8, 0, 112]), (111, [1, 0, 109, 110, 111, 112])],
-)
-def test_the_pager_of_many_pages_links_the_ends_and_the_neighbours(number: int, shown: list[int]) -> None:
-    from edition.render.person_pages import MentionPage
-
-    page = MentionPage(number, 112, 1, 50, 5561)
-    assert [n for n, _ in page.links] == shown
-    assert dict(page.links)[112] == "mentions-112.html" and dict(page.links)[1] == "index.html"
+@pytest.mark.parametrize("change", ["inserted", "removed"])
+def test_a_document_inserted_or_removed_writes_its_page_and_the_first_not_those_after(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Cut by position and numbered, every page after the document was written again."""
+    monkeypatch.setattr("edition.render.person_pages.MENTION_DOCUMENTS", 8)  # 6 to 12 a page
+    for n in range(80):
+        write(sources, f"{n:02}", f"Letter {n}\n\nDear Sir, Yezhov wrote.")
+    out = tmp_path / "out"
+    build(sources, out)
+    site = out / "site"
+    before = inodes(site)
+    pages = len(person_pages(site, "yezhov"))
+    if change == "inserted":
+        write(sources, "40a", "Letter 40a\n\nDear Sir, Yezhov wrote again.")
+    else:
+        (sources / "texts" / "letter40.txt").unlink()
+    assert build(sources, out) == build(sources, tmp_path / "clean", cache=False)
+    person = {name for name in before if name.startswith("persons/yezhov/mentions-")}
+    rewritten = person - linked(site, before)  # or gone
+    # Its own; where it moved a cut, the next few, until a cut lands where one was. By
+    # position, the six or seven after it.
+    assert pages >= 10 and 1 <= len(rewritten) <= 4

@@ -3,11 +3,17 @@
 A person named in thousands of documents would make a page of megabytes (the
 benchmark's edition names a dozen persons in more than half of its 10,000
 documents: 4.6 MB each, and a chart 130,000 pixels tall). The mentions are shown
-`MENTION_DOCUMENTS` documents to a page, in edition order: the first page,
-``persons/<id>/index.html``, holds the person's facts and counts; the next ones are
-``persons/<id>/mentions-<n>.html``. Each page is a group of its own for the memo
-(`edition.render.memo`), made from its own documents' mentions, so a changed mention
-writes the page showing it, and the first page when the person's count changes.
+about `MENTION_DOCUMENTS` documents to a page, in edition order: the first page,
+``persons/<id>/index.html``, holds the person's facts, counts and a list of the pages;
+the next ones are ``persons/<id>/mentions-<first document's id>.html``. Each page is a
+group of its own for the memo (`edition.render.memo`), made from its own documents'
+mentions, so a changed mention writes the page showing it, and the first page when the
+person's count changes.
+
+The pages are cut where the documents' ids say (`edition.render.cuts`), named by their
+first document, and link only their neighbours: a document added or removed writes the
+page it is on and the first, not every page after it. Numbered and cut by position,
+"mentions 7 of 112", adding a document at 10,000 wrote a thousand pages (3.3 s).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import jinja2
 from markupsafe import Markup
 
 from edition.config import EditionConfig
+from edition.render.cuts import cut_runs
 from edition.render.digest import Digests
 from edition.render.pages import (
     Once,
@@ -43,8 +50,7 @@ from edition.render.persons import (
 )
 from edition.render.teiread import DocumentInfo
 
-MENTION_DOCUMENTS = 50  # documents to a page of mentions: a few hundred mentions, a chart of 50 bars
-PAGER_ALL = 9  # pages of mentions up to which the pager links every one
+MENTION_DOCUMENTS = 50  # documents to a page of mentions, on average: a few hundred mentions, a chart of 50 bars
 
 
 @dataclass(frozen=True)
@@ -64,45 +70,56 @@ class MentionGroup:
 
 
 @dataclass(frozen=True)
-class MentionPage:
-    """Which of a person's pages of mentions this is."""
+class PageSpan:
+    """A page of mentions as the first page lists it: its file and the places of its documents."""
 
-    number: int  # from 1: the person's own page
-    pages: int
+    file: str
     first: int  # the place of its first document among those naming the person, from 1
     last: int
-    documents: int  # how many documents name the person
 
     @property
     def shown(self) -> str:
         """The documents it shows: "documents 51–100", "document 101"."""
         return f"document {self.first}" if self.first == self.last else f"documents {self.first}\u2013{self.last}"
 
-    @property
-    def file(self) -> str:
-        return mention_page_file(self.number)
+
+@dataclass(frozen=True)
+class MentionPage:
+    """Which of a person's pages of mentions this is, and its neighbours. Not its place: a
+    document inserted before it would change that; the first page lists every page."""
+
+    file: str  # `mention_page_file`
+    earlier: str = ""  # the page before it, "" for the first
+    later: str = ""  # the page after it, "" for the last
+    spans: tuple[PageSpan, ...] = ()  # on the first page, when there are more: every page
 
     @property
-    def links(self) -> list[tuple[int, str]]:
-        """The pager: (number, file) of the first and last page and of this one and its
-        neighbours — every page when there are few —, (0, "") where pages are left out
-        (a hundred links on each of a hundred pages were a fifth of their rendering)."""
-        if self.pages <= PAGER_ALL:
-            shown = list(range(1, self.pages + 1))
-        else:
-            near = range(max(self.number - 2, 1), min(self.number + 2, self.pages) + 1)
-            shown = sorted({1, *near, self.pages})
-        links: list[tuple[int, str]] = []
-        for number in shown:
-            if links and number > links[-1][0] + 1:
-                links.append((0, ""))
-            links.append((number, mention_page_file(number)))
-        return links
+    def first(self) -> bool:
+        """Whether this is the person's own page, which shows their facts."""
+        return self.file == "index.html"
 
 
-def mention_page_file(number: int) -> str:
-    """The file of a person's ``number``-th page of mentions, in the person's folder."""
-    return "index.html" if number == 1 else f"mentions-{number}.html"
+def mention_page_file(first_document: str) -> str:
+    """The file of a person's page of mentions after the first, named by its first document."""
+    return f"mentions-{first_document}.html"
+
+
+def mention_pages(naming: Sequence[str]) -> list[tuple[MentionPage, Sequence[str]]]:
+    """A person's pages of mentions, each with the ids of the documents it shows, from those
+    ``naming`` the person in the edition's order (none: one page, which says so)."""
+    runs = cut_runs(naming, MENTION_DOCUMENTS, str) or [()]
+    files = ["index.html", *(mention_page_file(run[0]) for run in runs[1:])]
+    spans, place = [], 1
+    for file, run in zip(files, runs, strict=True):
+        spans.append(PageSpan(file, place, place + len(run) - 1))
+        place += len(run)
+    pages = []
+    for number, run in enumerate(runs):
+        earlier = files[number - 1] if number else ""
+        later = files[number + 1] if number + 1 < len(files) else ""
+        listed = tuple(spans) if number == 0 and len(runs) > 1 else ()
+        pages.append((MentionPage(files[number], earlier, later, listed), run))
+    return pages
 
 
 def write_persons(
@@ -131,14 +148,11 @@ def write_persons(
         naming = digests.naming(person.id)
         count = digests.mention_count(person.id)
         rows.append((person, f"{quote(person.id)}/index.html", count, len(naming)))
-        chunks = [naming[i : i + MENTION_DOCUMENTS] for i in range(0, len(naming), MENTION_DOCUMENTS)]
-        for number, shown in enumerate(chunks or [[]], start=1):
-            first = (number - 1) * MENTION_DOCUMENTS + 1
-            page = MentionPage(number, max(len(chunks), 1), first, first + len(shown) - 1, len(naming))
+        for page, shown in mention_pages(naming):
             ask = functools.partial(asked.append, PersonPage(person, count, page, tuple(shown)))
-            group = f"person:{person.id}" + (f":{number}" if number > 1 else "")
+            group = f"person:{person.id}" + ("" if page.first else f":{shown[0]}")
             # The first page shows the person's count: it is written again when that changes.
-            inputs = (person, page, count) if number == 1 else (person, page)
+            inputs = (person, page, count) if page.first else (person, page)
             once(group, [f"persons/{person.id}/{page.file}"], inputs, shown, ask, mentions_of=person.id)
     _write_pages(asked, Writer(env, folder, config, digests, by_id), jobs)
 
@@ -220,7 +234,7 @@ def _write_person(writer: Writer, asked: PersonPage) -> None:
         )
         groups.append(MentionGroup(by_id[doc_id], href, rows))
     chart = mentions_svg(person, count_by_document(mentions, [(d, by_id[d].title) for d in shown]))
-    title = person.name if page.number == 1 else f"{person.name}, mentions {page.number} of {page.pages}"
+    title = person.name if page.first else f"{person.name}, mentions from {by_id[shown[0]].title}"
     config = writer.config
     html = writer.env.get_template("person.html").render(
         page_context(config, root="../../", lang=config.language, current="persons"),
@@ -229,9 +243,10 @@ def _write_person(writer: Writer, asked: PersonPage) -> None:
         groups=groups,
         count=count,
         page=page,
+        span=(by_id[shown[0]], by_id[shown[-1]]) if shown else None,
         chart=Markup(chart),  # every text in it escaped by mentions_svg
         **page_about(config, f"persons/{quote(person.id)}/{page.file}",
-                     _description(person, page, count, config.title)),
+                     _description(person, page, count, config.title, [by_id[d] for d in shown])),
     )
     target = writer.folder / person.id
     target.mkdir(parents=True, exist_ok=True)
@@ -246,12 +261,13 @@ def _where(mention: Mention) -> str:
     return ", ".join(parts)
 
 
-def _description(person: PersonRecord, page: MentionPage, count: int, title: str) -> str:
+def _description(person: PersonRecord, page: MentionPage, count: int, title: str,
+                 shown: Sequence[DocumentInfo]) -> str:  # fmt: skip
     """What search engines and link previews read of a person's page (not the count after
     the first page: only the first is written again when it changes)."""
     name = person.name + (f" ({person.dates})" if person.dates else "")
-    if page.number > 1:
-        return f"{name}: mentions in {page.shown} of the {page.documents} naming them in {title}."
+    if not page.first:
+        return f"{name}: mentions in {len(shown)} documents of {title}, from {shown[0].title} to {shown[-1].title}."
     said = f": {person.description.rstrip('.')}" if person.description else ""
     times = "once" if count == 1 else f"{count} times"
     return f"{name}{said}. Named {times} in {title}."

@@ -28,7 +28,6 @@ one was), and appending one touches the last shard alone.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from edition.config import EditionConfig
 from edition.diagnostics import Diagnostic
+from edition.render.cuts import cut_runs
 from edition.render.search import (
     SHARD_SIZE,
     SearchPage,
@@ -126,32 +126,14 @@ def index_search(
 
 
 def cut_shards(documents: Sequence[Searchable], size: int) -> list[Sequence[Searchable]]:
-    """``documents`` in shards of ``size`` on average, cut where their ids say, not by position.
-
-    A shard ends after a document whose id hashes to a cut (one in ``size // 4``) once it
-    holds ``3 * size // 4`` documents, or at ``3 * size // 2``: so a document inserted or removed
-    changes its own shard, and the shards after it stay as they were — cut by position,
-    every shard after it was indexed again (20 at 10,000 documents for one inserted at the
-    start). The cap bounds a Pagefind run's memory (~0.3 MB a page).
-    """
-    least, one_in, most = max(3 * size // 4, 1), max(size // 4, 1), max(3 * size // 2, 1)
-    shards: list[Sequence[Searchable]] = []
-    start = 0
-    for index, document in enumerate(documents):
-        held = index + 1 - start
-        if held >= most or (held >= least and _ends_shard(document.doc_id, one_in)):
-            shards.append(documents[start : index + 1])
-            start = index + 1
-    if start < len(documents):
-        shards.append(documents[start:])
-    return shards
+    """``documents`` in shards of ``size`` on average, cut where their ids say (`edition.render.cuts`):
+    cut by position, a document inserted at the start indexed all 20 shards of 10,000 documents
+    again. The cap (``3 * size // 2``) bounds a Pagefind run's memory (~0.3 MB a page)."""
+    return cut_runs(documents, size, _doc_id)
 
 
-def _ends_shard(doc_id: str, one_in: int) -> bool:
-    """Whether a shard may end after the document ``doc_id``: one id in ``one_in``, the same on
-    every machine and run (not Python's salted ``hash``)."""
-    digest = hashlib.blake2b(doc_id.encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % one_in == 0
+def _doc_id(document: Searchable) -> str:
+    return document.doc_id
 
 
 def _pages(shard: Sequence[Searchable], memo: PageMemo | None) -> list[SearchPage]:
