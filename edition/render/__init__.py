@@ -46,8 +46,9 @@ from edition.render.documents import (
 )
 from edition.render.html import RenderContext, UnknownElement
 from edition.render.memo import DocumentFacts, PageMemo
-from edition.render.persons import Personography, person_href
-from edition.render.principles import gather
+from edition.render.persons import Personography, PersonRecord, person_href
+from edition.render.principles import Gathered, gather, gather_part
+from edition.render.runs import by_runs
 from edition.render.search import SearchPage
 from edition.render.search_shards import Searchable, index_pages
 
@@ -146,9 +147,12 @@ def _write_corpus_pages(
 
     def write_principles() -> None:
         titles = {info.id: info.title for info in infos}
-        principles = gather([(titles[doc_id], packed.unpack().declared)
-                             for doc_id, packed in digests.packed(list(titles))])  # fmt: skip
-        pages.write_principles(env, site_dir, config, principles)
+
+        def part(run: list[str]) -> Gathered:
+            return gather_part([(titles[doc_id], packed.unpack().declared) for doc_id, packed in digests.packed(run)])
+
+        keyed = [(d.digest.info.id, d.digest.declared_key) for d in documents]
+        pages.write_principles(env, site_dir, config, gather(by_runs(memo, "principles", keyed, part, Gathered)))
 
     declared = _hash_all(d.digest.declared_key for d in documents)
     once("principles", ["principles/index.html"], (declared,), [], write_principles)
@@ -173,7 +177,8 @@ def _add_documents_persons(
 ) -> None:
     """Fill the registers' entries with the documents' own (their standOff), in edition order.
 
-    Kept by the memo: every document's entries, unpacked, took a sixth of a second.
+    Kept by the memo: every document's entries, unpacked, took a sixth of a second; when
+    one changes or comes, summed by runs of documents (`edition.render.runs`).
     """
     key = ""
     if memo is not None:
@@ -183,8 +188,18 @@ def _add_documents_persons(
         if record is not None and isinstance(record.facts, dict):
             personography.persons = dict(record.facts)
             return
-    for _, packed in digests.packed(list(digests.digests)):
-        personography.add_persons(packed.unpack().persons, authoritative=False)
+
+    def part(run: list[str]) -> dict[str, PersonRecord]:
+        described = Personography()
+        for _, packed in digests.packed(run):
+            described.add_persons(packed.unpack().persons, authoritative=False)
+        return described.persons
+
+    # Summed by runs: a person's entry takes each field from the first entry that has it,
+    # whichever run that is in (`edition.render.persons._fill`).
+    keyed = [(doc_id, digest.persons_key) for doc_id, digest in digests.digests.items()]
+    for described in by_runs(memo, "persons", keyed, part, dict):
+        personography.add_persons(described.values(), authoritative=False)
     if memo is not None:
         memo.record("document persons", key, [], dict(personography.persons))
 

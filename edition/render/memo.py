@@ -65,6 +65,10 @@ class PageMemo(LinkMemo):
         self._searched: set[str] = set()
         # Whether a shard of the search index was left as the last build had it, to index later.
         self.search_behind = False
+        # Parts of corpus-wide results by runs of documents (`edition.render.runs`), a store
+        # for each kind opened when first asked, and the keys this build asked for.
+        self._parts: dict[str, Store] = {}
+        self._parts_asked: dict[str, set[str]] = {}
 
     def keep_packs(self, packs: Sequence[tuple[str, Packed]]) -> bool:
         """Store the packed parts of digests by their TEI's SHA-256; False if they could not be."""
@@ -94,6 +98,19 @@ class PageMemo(LinkMemo):
     def keep_search_pages(self, pages: Sequence[tuple[str, bytes]]) -> None:
         self.searches.put_many((key, zlib.compress(html, 1)) for key, html in pages)
 
+    def parts(self, kind: str, keys: Sequence[str]) -> Mapping[str, object]:
+        """The parts of ``kind`` stored under ``keys`` (`edition.render.runs`); those asked for
+        are the ones kept when the memo is saved."""
+        store = self._parts.get(kind)
+        if store is None:
+            file = self.store.file
+            store = self._parts[kind] = Store(file.with_name(f"{file.stem}.{kind}{file.suffix}"), self.salt, kept=False)
+        self._parts_asked.setdefault(kind, set()).update(keys)
+        return store.get_many(keys)
+
+    def keep_parts(self, kind: str, parts: Sequence[tuple[str, object]]) -> None:
+        self._parts[kind].put_many(parts)
+
     def searching(self, keys: Iterable[str]) -> None:
         """Note the search pages of this build's documents: those the memo keeps when saved."""
         self._searched.update(keys)
@@ -105,6 +122,9 @@ class PageMemo(LinkMemo):
         if self._searches is not None:
             self._searches.keep_only(self._searched)
             self._searches.close()
+        for kind, store in self._parts.items():
+            store.keep_only(self._parts_asked[kind])
+            store.close()
 
 
 class PackReader:

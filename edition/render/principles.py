@@ -126,23 +126,56 @@ def declared(root: etree._Element, labels: Mapping[str, str]) -> Declared:
     return Declared(tuple(said), tuple(found), tuple(responsible.items()))
 
 
-def gather(documents: Sequence[tuple[str, Declared]]) -> Principles:
-    """The principles of an edition from ``(title, what it declared)`` for each document."""
+@dataclass(frozen=True)
+class Gathered:
+    """What some documents, in the edition's order, contribute to the principles page
+    (`gather_part`); the parts of consecutive documents add up (`gather`)."""
+
+    documents: int
+    said: dict[str, dict[str, list[str]]]  # section → paragraph → the titles of the documents saying it
+    counts: Counter[tuple[str, str, str]]  # (kind, who, cert) → interventions
+    examples: dict[tuple[str, str, str], list[str]]  # the first three of each
+    responsible: dict[str, str]  # resp token → who that is, the first label found
+
+
+def gather_part(documents: Sequence[tuple[str, Declared]]) -> Gathered:
+    """The part of the principles of ``(title, what it declared)`` for each of these documents."""
+    part = Gathered(len(documents), {}, Counter(), {}, {})
+    for title, document in documents:
+        for name, text in document.said:
+            part.said.setdefault(name, {}).setdefault(text, []).append(title)
+        for key, example in document.interventions:
+            part.counts[key] += 1
+            _add_example(part.examples.setdefault(key, []), example)
+        for token, label in document.responsible:
+            part.responsible.setdefault(token, label)
+    return part
+
+
+def _add_example(found: list[str], example: str) -> None:
+    if example and example not in found and len(found) < 3:
+        found.append(example)
+
+
+def gather(parts: Sequence[Gathered]) -> Principles:
+    """The principles of an edition from the parts of its documents, in the edition's order."""
     said: dict[str, dict[str, list[str]]] = {}
     counts: Counter[tuple[str, str, str]] = Counter()
     examples: dict[tuple[str, str, str], list[str]] = {}
     responsible: dict[str, str] = {}
-    for title, document in documents:
-        for name, text in document.said:
-            said.setdefault(name, {}).setdefault(text, []).append(title)
-        for key, example in document.interventions:
-            counts[key] += 1
-            found = examples.setdefault(key, [])
-            if example and example not in found and len(found) < 3:
-                found.append(example)
-        for token, label in document.responsible:
+    for part in parts:
+        for name, texts in part.said.items():
+            section = said.setdefault(name, {})
+            for text, titles in texts.items():
+                section.setdefault(text, []).extend(titles)
+        counts.update(part.counts)
+        for key, found in part.examples.items():
+            kept = examples.setdefault(key, [])
+            for example in found:
+                _add_example(kept, example)
+        for token, label in part.responsible.items():
             responsible.setdefault(token, label)
-    everyone = len(documents)
+    everyone = sum(part.documents for part in parts)
     sections: list[tuple[str, tuple[DeclParagraph, ...]]] = []
     for name in [*SECTIONS, *sorted(set(said) - set(SECTIONS))]:
         if name not in said:
