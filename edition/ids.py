@@ -10,6 +10,7 @@ across edits; `PREFIXES` says which elements those are.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -31,6 +32,7 @@ def slug(text: str) -> str:
     return NON_SLUG.sub("-", folded.lower()).strip("-")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every text by several stages of every build
 def document_id(stem: str) -> str:
     """The id of the document read from ``texts/<stem>.txt``: an NCName, stable for the name.
 

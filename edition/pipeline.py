@@ -226,8 +226,9 @@ def _keep_value(kind: str, sources: Path, value: object) -> None:
 
 def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]]:
     """The texts and imported TEI files of an edition, sorted; clashing ids are errors."""
-    texts = sorted((sources / "texts").glob("*.txt"))
-    imported = sorted((sources / "tei").glob("*.xml"))
+    # Sorted by name, as paths in one folder sort: compared as paths, ten thousand took 20 ms.
+    texts = sorted((sources / "texts").glob("*.txt"), key=_name)
+    imported = sorted((sources / "tei").glob("*.xml"), key=_name)
     if not texts and not imported:
         report.add(
             error(
@@ -255,6 +256,10 @@ def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]
         else:
             owners[doc_id] = path
     return texts, imported
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 def check_document_keys(config: EditionConfig, texts: list[Path], display: str) -> list[Diagnostic]:
@@ -768,17 +773,19 @@ def check_places(options: BuildOptions, inputs: Sequence[Path]) -> list[Diagnost
     home = options.sources.resolve()
     # Per folder, not per file (ten thousand lstat and resolve calls took half a second):
     # where the folder really is, and which of its entries are links.
-    folders: dict[Path, tuple[Path, bool, set[str]]] = {}
-    for folder in dict.fromkeys(path.parent for path in inputs):
+    # Said as strings: ten thousand paths' parents and hashes took 50 ms.
+    folders: dict[str, tuple[Path, bool, set[str]]] = {}
+    for folder in dict.fromkeys(map(os.path.dirname, inputs)):
         with os.scandir(folder) as entries:
-            real_folder = folder.resolve()
+            real_folder = Path(folder).resolve()
             links = {e.name for e in entries if e.is_symlink()}
             folders[folder] = (real_folder, real_folder.is_relative_to(home), links)
     for path in inputs:
-        real_folder, inside, links = folders[path.parent]
-        if inside and path.name not in links:
+        folder, name = os.path.split(path)
+        real_folder, inside, links = folders[folder]
+        if inside and name not in links:
             continue
-        real = path.resolve() if path.name in links else real_folder / path.name
+        real = path.resolve() if name in links else real_folder / name
         if not real.is_relative_to(home):
             shown = f"{display_path(path.parent)}/{path.name}"  # the link, not where it leads
             problems.append(error(shown, 0, 0,

@@ -12,6 +12,7 @@ and, where it adds or removes a cut, the runs after it until a cut lands where o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -34,6 +35,7 @@ def cut_runs(items: Sequence[T], size: int, doc_id: Callable[[T], str]) -> list[
     return runs
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each person's pages ask again of the documents naming them
 def ends_run(doc_id: str, one_in: int) -> bool:
     """Whether a run may end after the document ``doc_id``: one id in ``one_in``, the same on
     every machine and run (not Python's salted ``hash``)."""
