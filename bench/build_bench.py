@@ -12,7 +12,9 @@ would, with a cache of its own:
 1. **clean** — the full build (text → TEI → validation → site), nothing cached;
 2. **unchanged** — the same again: everything comes from the cache;
 3. **one changed** — after one word of one document is changed;
-4. **resident** — one word changed and rebuilt in a process that built before, as
+4. **one added**, **one removed** — a copy of the middle document inserted after it, then
+   removed again: the title pages, the persons' and the principles change with it;
+5. **resident** — one word changed and rebuilt in a process that built before, as
    ``edition serve`` does on every save: the caches' values stay in memory and the
    previous output is deleted in the background (waited for between rebuilds, as an
    editor's typing would). With ``--search``, as ``edition serve`` does, the save's rebuild
@@ -149,6 +151,15 @@ def change_one_word(sources: Path, word: str = "Corrigendum") -> Path:
     return path
 
 
+def add_one(sources: Path, attempt: int) -> Path:
+    """A copy of the middle document, named to sort right after it: inserted mid-edition."""
+    texts = sorted((sources / "texts").glob("*.txt"))
+    source = texts[len(texts) // 2]
+    added = source.with_name(f"{source.stem}-added{attempt}.txt")
+    added.write_bytes(source.read_bytes())
+    return added
+
+
 def report(label: str, size: int, megabytes: float, result: dict[str, Any]) -> float:
     """Print one build's line and its stages; return its time."""
     seconds = float(result["seconds"])
@@ -206,6 +217,7 @@ def main() -> None:
         )
         print(json.dumps(result))
         return
+    from edition.ids import document_id
     from edition.schema import schema_path
 
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
@@ -232,6 +244,18 @@ def main() -> None:
                 changed_times.append(report("one changed", size, megabytes, run_build(sources, out, args, cache)))
                 page = out / "site" / f"d-{changed.stem}" / "index.html"
                 assert word in page.read_text(encoding="utf-8"), "the change is not on the site"
+            added_times, removed_times = [], []
+            for attempt in range(args.repeat):
+                added = add_one(sources, attempt)
+                added_times.append(report("one added", size, megabytes, run_build(sources, out, args, cache)))
+                page = out / "site" / document_id(added.stem) / "index.html"
+                assert page.is_file(), "the document added is not on the site"
+                added.unlink()
+                removed_times.append(report("one removed", size, megabytes, run_build(sources, out, args, cache)))
+                # Its address published, it stays, as a redirect to the title page (stable ids).
+                assert 'http-equiv="refresh"' in page.read_text(encoding="utf-8"), "the document removed is on the site"
+            print(f"  least of {args.repeat}: one added {min(added_times):.2f} s, one removed "
+                  f"{min(removed_times):.2f} s (most {max(added_times):.2f} s, {max(removed_times):.2f} s)")
             times: dict[str, list[float]] = {"resident": [], "catch-up": []}
             for result in run_resident(sources, out, args, cache):
                 times[result["kind"]].append(report(result["kind"], size, megabytes, result))
