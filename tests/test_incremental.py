@@ -586,3 +586,27 @@ def test_the_settings_are_read_again_only_when_one_of_their_files_changes(
     persons.write_text(persons.read_text(encoding="utf-8").replace("Other Yezhov", "Another"), encoding="utf-8")
     _, changed = edition.pipeline.configure_kept(sources, Diagnostics())
     assert read == [sources, sources] and changed.persons.get("other").name == "Another"  # type: ignore[union-attr]
+
+
+def test_a_text_added_changes_its_own_pages_its_neighbours_and_the_summaries_naming_it(
+    sources: Path, tmp_path: Path
+) -> None:
+    """Appended after the others: its TEI and folder; the corpus file; the title pages; the
+    page before it (its "next" link); the person it names (their count) and the persons list;
+    the search page, which lists every document."""
+    out = tmp_path / "out"
+    build(sources, out)  # fills the caches and writes the lock, which the next build reads
+    before = build(sources, out)
+    pages = inodes(out / "site")
+    (sources / "texts" / "postscript.txt").write_text("A Postscript\n\nYezhov again.", encoding="utf-8")
+    after = build(sources, out)
+    assert changed(before, after) == {"tei/corpus.xml", "tei/postscript.xml"}
+    own = {f"site/d-postscript/{name}" for name in os.listdir(out / "site" / "d-postscript")}
+    assert len(own) == 6 and site_changes(before, after) == {
+        *own, "site/d-letter/index.html", *(f"site/{name}" for name in index_files()),
+        "site/persons/index.html", "site/persons/yezhov/index.html", "site/search/index.html",
+    }  # fmt: skip
+    # The seeds' folders are taken over; the letter's is written whole again (for its link).
+    seeds = {name for name in pages if name.startswith(("d-000-", "d-003-"))}
+    assert len(seeds) >= 12 and seeds <= linked(out / "site", pages)
+    assert after == build(sources, tmp_path / "clean", cache=False)
