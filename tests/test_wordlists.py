@@ -104,6 +104,59 @@ def test_a_damaged_file_is_derived_again_and_rewritten(cache: Path) -> None:
     assert isinstance(wordlists.frequency_table("test-table", derive), wordlists.SortedTable)
 
 
+def aged(path: Path) -> None:
+    """Give ``path`` a time a minute back, as a list written by an earlier build has."""
+    then = path.stat().st_mtime_ns - 60 * 10**9
+    os.utime(path, ns=(then, then))
+
+
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list each reading of a mapped list through (to check it whole) appends to."""
+    read: list[int] = []
+    original = wordlists.zlib.crc32
+
+    def counting(data: bytes, value: int = 0) -> int:
+        read.append(len(data))
+        return original(data, value)
+
+    monkeypatch.setattr(wordlists.zlib, "crc32", counting)
+    return read
+
+
+def test_a_list_found_whole_is_mapped_without_reading_it_through_again(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls, derive = counted(TABLE)
+    wordlists.frequency_table("test-table", derive)
+    (path,) = cache.iterdir()
+    wordlists.frequency_table("test-table", derive)
+    assert [p.name for p in cache.iterdir()] == [path.name]  # just written: not noted, it may change again unseen
+    aged(path)
+    read = checks(monkeypatch)
+    assert wordlists.frequency_table("test-table", derive) == TABLE
+    assert read and (cache / f"{path.name}.checked").is_file()
+    read.clear()
+    assert wordlists.frequency_table("test-table", derive) == TABLE
+    assert read == [] and len(calls) == 1
+
+
+def test_a_list_changed_since_it_was_found_whole_is_checked_again(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls, derive = counted(TABLE)
+    wordlists.frequency_table("test-table", derive)
+    (path,) = cache.iterdir()
+    aged(path)
+    wordlists.frequency_table("test-table", derive)  # noted whole
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 1  # a flipped bit in the values, written in place: a new time
+    with open(path, "r+b") as stream:
+        stream.write(data)
+    read = checks(monkeypatch)
+    assert wordlists.frequency_table("test-table", derive) == TABLE
+    assert read and len(calls) == 2  # found damaged, derived again
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="file modes are POSIX")
 def test_a_file_others_may_write_is_not_read(cache: Path) -> None:
     calls, derive = counted(WORDS)
@@ -125,6 +178,7 @@ def test_lists_of_another_fingerprint_are_removed_when_one_is_written(cache: Pat
     cache.mkdir(parents=True)
     (cache / "test-set-0123456789abcdef0123.list").write_bytes(b"old")
     (cache / "other-0123456789abcdef0123.list").write_bytes(b"an old list no longer made")
+    (cache / "other-0123456789abcdef0123.list.checked").write_bytes(b"1 2 3")  # its note
     (cache / "notes.txt").write_bytes(b"not ours")
     wordlists.word_set("test-set", lambda: WORDS)
     assert sorted(p.name for p in cache.iterdir()) == ["notes.txt", f"test-set-{wordlists.fingerprint()}.list"]
