@@ -104,10 +104,14 @@ def test_a_damaged_file_is_derived_again_and_rewritten(cache: Path) -> None:
     assert isinstance(wordlists.frequency_table("test-table", derive), wordlists.SortedTable)
 
 
-def aged(path: Path) -> None:
-    """Give ``path`` a time a minute back, as a list written by an earlier build has."""
+def written_a_minute_ago(cache: Path, derive: Callable[[], dict[str, float]]) -> Path:
+    """The test table's file, derived and then given a time a minute back, as a list written
+    by an earlier build has (one just written is not noted: it may change again unseen)."""
+    wordlists.frequency_table("test-table", derive)
+    (path,) = cache.iterdir()
     then = path.stat().st_mtime_ns - 60 * 10**9
     os.utime(path, ns=(then, then))
+    return path
 
 
 def checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -127,11 +131,7 @@ def test_a_list_found_whole_is_mapped_without_reading_it_through_again(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls, derive = counted(TABLE)
-    wordlists.frequency_table("test-table", derive)
-    (path,) = cache.iterdir()
-    wordlists.frequency_table("test-table", derive)
-    assert [p.name for p in cache.iterdir()] == [path.name]  # just written: not noted, it may change again unseen
-    aged(path)
+    path = written_a_minute_ago(cache, derive)
     read = checks(monkeypatch)
     assert wordlists.frequency_table("test-table", derive) == TABLE
     assert read and (cache / f"{path.name}.checked").is_file()
@@ -140,13 +140,18 @@ def test_a_list_found_whole_is_mapped_without_reading_it_through_again(
     assert read == [] and len(calls) == 1
 
 
+def test_a_list_just_written_is_checked_by_every_process_until_it_is_older(cache: Path) -> None:
+    _, derive = counted(TABLE)
+    wordlists.frequency_table("test-table", derive)
+    wordlists.frequency_table("test-table", derive)
+    assert len(list(cache.iterdir())) == 1  # no note
+
+
 def test_a_list_changed_since_it_was_found_whole_is_checked_again(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls, derive = counted(TABLE)
-    wordlists.frequency_table("test-table", derive)
-    (path,) = cache.iterdir()
-    aged(path)
+    path = written_a_minute_ago(cache, derive)
     wordlists.frequency_table("test-table", derive)  # noted whole
     data = bytearray(path.read_bytes())
     data[-3] ^= 1  # a flipped bit in the values, written in place: a new time
