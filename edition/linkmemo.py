@@ -81,6 +81,11 @@ class LinkMemo:
         # Groups written by this build, as `record` was told, stamped in `save`.
         self._written: dict[str, tuple[str, tuple[str, ...], object, str]] = {}
         self._claimed: list[str] = []  # groups claimed, not yet handed to `take_over`
+        # Groups taken over before their keys were known (`take_over_early`), and how `claim`
+        # settled them: for good, or mistaken (their files to be removed, then written again).
+        self._early: set[str] = set()
+        self._early_taking: TakeOver | None = None
+        self._kept_early: set[str] = set()
 
     def key(self, *parts: str) -> str:
         """The key of a group: the salt and every other input, said as text."""
@@ -101,13 +106,51 @@ class LinkMemo:
 
     def claim(self, group: str, key: str, facts: type = object) -> Record | None:
         """The record of ``group`` if its files were made from ``key`` (and it keeps ``facts``
-        of that type): they are to be taken over by the next `take_over`."""
+        of that type): they are to be taken over by the next `take_over` — or are being, if
+        taken over early (`take_over_early`); one taken early for nothing is `mistaken`."""
         record = self.previous.get(group)
         if record is None or record.key != key or not isinstance(record.facts, facts):
             return None
-        self._claimed.append(group)
+        if group in self._early:
+            self._kept_early.add(group)
+        else:
+            self._claimed.append(group)
         self.current[group] = record
         return record
+
+    def mistaken(self, group: str) -> bool:
+        """Whether ``group`` was taken over early and not claimed: written only after
+        `settle_early` (its old files are being moved where the new ones go)."""
+        return group in self._early and group not in self._kept_early
+
+    def take_over_early(self, groups: Sequence[str], staged: Path) -> None:
+        """Start taking ``groups`` over into ``staged`` before their keys are known — those
+        most likely unchanged —, so that it runs beside the work that makes the keys (at
+        10,000 documents' folders, the build waited 0.15–0.19 s for it once they were)."""
+        early = [group for group in groups if group in self.previous]
+        self._early = set(early)
+        self._early_taking = self._start_taking([(group, self.previous[group]) for group in early], str(staged))
+
+    def settle_early(self, staged: Path) -> list[str]:
+        """Wait for the groups taken over early; remove the files of the mistaken ones from
+        ``staged``. The groups to write again: those not taken (edited or removed since)
+        and the mistaken."""
+        if self._early_taking is None:
+            return []
+        failed = set(self._early_taking.failed())
+        self._early_taking = None
+        mistaken = self._early - self._kept_early
+        for group in sorted(mistaken - failed):
+            _remove(self.previous[group], str(staged))
+        for group in failed & self._kept_early:
+            del self.current[group]  # recorded anew as it is written
+        self._early = self._kept_early = set()
+        return sorted(failed | mistaken)
+
+    def wait_early(self) -> None:
+        """Let the early taking end, when the build stops before its output is published."""
+        if self._early_taking is not None:
+            self._early_taking.wait()
 
     def take_over(self, staged: Path) -> TakeOver:
         """Start taking the files of the groups claimed into ``staged``, as `reuse` does: in a
@@ -115,8 +158,9 @@ class LinkMemo:
         and this one runs no other thread), else here and now. `TakeOver.failed` says which
         could not be (edited or removed since): they must be written again and recorded."""
         claimed, self._claimed = self._claimed, []
-        records = [(group, self.current[group]) for group in claimed]
-        into = str(staged)
+        return self._start_taking([(group, self.current[group]) for group in claimed], str(staged))
+
+    def _start_taking(self, records: Sequence[tuple[str, Record]], into: str) -> TakeOver:
         if len(records) >= APART_FROM and _may_fork():
             import multiprocessing  # 15 ms: paid only for many groups
 
@@ -249,6 +293,15 @@ def _may_fork() -> bool:
     import threading
 
     return multiprocessing.get_start_method() == "fork" and threading.active_count() == 1
+
+
+def _remove(record: Record, into: str) -> None:
+    """Remove a group's files taken over into ``into`` (its folder, if it owns one)."""
+    if record.folder:
+        shutil.rmtree(f"{into}/{record.folder}")
+        return
+    for name in record.names:
+        os.unlink(f"{into}/{name}")
 
 
 def _stamps_hold(folder: str, record: Record) -> bool:

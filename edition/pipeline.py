@@ -517,6 +517,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         tei_files, shas, taking = _write_tei(tei_stage, result, written, options.sources)
         if site_stage is not None and options.cache:
             pages = page_memo(options, config)  # loaded while the unchanged TEI files are taken over
+            # Their folders on the site, taken over while the render gets ready to know for sure.
+            pages.take_over_documents([(doc.doc_id, doc.tei_sha) for doc in converted], site_stage)
         if taking is not None:
             _write_tei_again(tei_stage, result, taking.failed(), written, options.sources)
             taking = None
@@ -556,6 +558,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     except BaseException:
         if taking is not None:
             taking.wait()  # its process may be moving files into the staged folder
+        if pages is not None:
+            pages.wait_early()  # likewise
         if checking is not None:
             checking.cancel()  # Jing may be reading the staged files
         shutil.rmtree(tei_stage, ignore_errors=True)

@@ -16,6 +16,7 @@ import pytest
 
 import edition.linkmemo
 import edition.pipeline
+import edition.render.documents
 import edition.render.person_pages
 from edition.diagnostics import Diagnostics, EditionError
 from edition.parallel import Job, Outcome, convert_jobs
@@ -220,6 +221,35 @@ def test_folders_taken_over_in_another_process_are_those_taken_over_here(
     assert {"copy0.xml", "copy1.xml"} <= linked(out / "tei", files)
     assert "copy2.xml" not in linked(out / "tei", files)
     assert build(sources, out) == clean  # and recorded as written: taken over next time
+
+
+@pytest.mark.parametrize("forked", [True, False])
+def test_a_folder_taken_over_early_for_nothing_is_written_again(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """Documents whose TEI is unchanged have their folders taken over before their keys are
+    known (`LinkMemo.take_over_early`): a neighbour's new title changes theirs after all."""
+    for k in range(3):
+        (sources / "texts" / f"copy{k}.txt").write_text(f"Copy {k}\n\nYezhov came.", encoding="utf-8")
+    monkeypatch.setattr(edition.linkmemo, "APART_FROM", 2 if forked else 10**6)
+    monkeypatch.setattr(edition.linkmemo, "_may_fork", lambda: True)
+    out = tmp_path / "out"
+    build(sources, out)
+    build(sources, out)  # a spare to move folders from
+    folders = inodes(out / "site")
+    written: list[str] = []
+    original = edition.render.documents.write_document
+    monkeypatch.setattr(edition.render.documents, "write_document",
+                        lambda task: (written.append(task.info.id), original(task))[1])  # fmt: skip
+    (sources / "texts" / "copy1.txt").write_text("A New Title\n\nYezhov came.", encoding="utf-8")
+    after = build(sources, out)
+    assert sorted(written) == ["d-copy0", "d-copy1", "d-copy2"]  # each once: not before its old folder is in
+    assert after == build(sources, tmp_path / "clean", cache=False)
+    kept = linked(out / "site", folders)
+    assert "d-copy0/d-copy0.xml" not in kept and "d-copy2/d-copy2.xml" not in kept  # their links: written
+    assert "d-letter/d-letter.xml" in kept
+    assert "A New Title" in (out / "site" / "d-copy2" / "index.html").read_text(encoding="utf-8")
+    assert build(sources, out) == build(sources, tmp_path / "clean", cache=False)  # recorded as written
 
 
 def test_files_are_taken_over_here_when_no_process_can_be_started(

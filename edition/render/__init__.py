@@ -45,7 +45,7 @@ from edition.render.documents import (
     reread_search_page,
 )
 from edition.render.html import RenderContext, UnknownElement
-from edition.render.memo import DocumentFacts, PageMemo
+from edition.render.memo import DocumentFacts, PageMemo, document_group
 from edition.render.persons import Personography, PersonRecord, person_href
 from edition.render.principles import Gathered, gather, gather_part
 from edition.render.runs import by_runs
@@ -240,6 +240,7 @@ def _writing_documents(
     keys: list[str] = []
     outcomes: list[DocumentOutcome | None] = []
     todo: list[int] = []
+    later: list[int] = []  # taken over early for nothing (`LinkMemo.take_over_early`)
     for index, document in enumerate(documents):
         info = document.digest.info
         key = ""
@@ -248,11 +249,16 @@ def _writing_documents(
             before = documents[index - 1].digest.info_key if index > 0 else "None"
             after = documents[index + 1].digest.info_key if index + 1 < len(infos) else "None"
             key = memo.key(document.sha, before, after, linked)
-            record = memo.claim(f"document:{info.id}", key, DocumentFacts)
+            record = memo.claim(document_group(info.id), key, DocumentFacts)
             if record is not None and isinstance(record.facts, DocumentFacts):
                 outcomes.append(DocumentOutcome(record.facts.unknown, None))  # its search page: `_searchable`
                 keys.append(key)
                 advance()
+                continue
+            if memo.mistaken(document_group(info.id)):  # its old folder is being moved in
+                later.append(index)
+                outcomes.append(None)
+                keys.append(key)
                 continue
         todo.append(index)
         outcomes.append(None)
@@ -284,24 +290,33 @@ def _writing_documents(
                 info = documents[index].digest.info
                 files = [f"{info.id}/{name}" for name in os.listdir(site_dir / info.id)]
                 facts = DocumentFacts(documents[index].sha, documents[index].digest, outcome.unknown)
-                memo.record(f"document:{info.id}", keys[index], files, facts, folder=info.id)
+                memo.record(document_group(info.id), keys[index], files, facts, folder=info.id)
             yield index, outcome
 
     taking = memo.take_over(site_dir) if memo is not None else None
+    settled: list[str] | None = None  # groups taken over early to write again (`settle_early`)
     try:
         for index, outcome in write(todo, advance):
             outcomes[index] = outcome
+        if memo is not None and later:  # written once the early taking has moved their old folders in
+            settled = memo.settle_early(site_dir)
+            for index, outcome in write(later, advance):
+                outcomes[index] = outcome
         yield [outcome for outcome in outcomes if outcome is not None]
     except BaseException:
         if taking is not None:
             taking.wait()  # the caller deletes the folder the files are being moved into
         raise
-    if taking is not None:
-        failed = {group.partition(":")[2] for group in taking.failed()}
-        # Written as they were: the same outcome as the one the record kept.
-        redo = [index for index, document in enumerate(documents) if document.digest.info.id in failed]
-        for _ in write(redo, lambda: None):
-            pass
+    if memo is None:
+        return
+    failed = set(taking.failed() if taking is not None else ())
+    failed.update(memo.settle_early(site_dir) if settled is None else settled)
+    # Written as they were: the same outcome as the one the record kept.
+    written = {documents[index].digest.info.id for index in later}
+    again = {group.partition(":")[2] for group in failed} - written
+    redo = [index for index, document in enumerate(documents) if document.digest.info.id in again]
+    for _ in write(redo, lambda: None):
+        pass
 
 
 def _searched(document: ReadDocument, personography: Personography, search: bool) -> tuple[str, ...] | None:

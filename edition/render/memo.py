@@ -42,6 +42,11 @@ class DocumentFacts(ByFields):
     unknown: tuple[UnknownElement, ...]
 
 
+def document_group(doc_id: str) -> str:
+    """The memo's group of a document's folder on the site."""
+    return f"document:{doc_id}"
+
+
 class PageMemo(LinkMemo):
     """The previous build's records for the site published at ``published``."""
 
@@ -69,6 +74,16 @@ class PageMemo(LinkMemo):
         # for each kind opened when first asked, and the keys this build asked for.
         self._parts: dict[str, Store] = {}
         self._parts_asked: dict[str, set[str]] = {}
+
+    def take_over_documents(self, documents: Iterable[tuple[str, str]], staged: Path) -> None:
+        """Start taking over, early, the folders of the documents ((id, TEI SHA-256)) whose TEI
+        is the one recorded: their keys need every document's digest and the persons first."""
+        groups = []
+        for doc_id, sha in documents:
+            record = self.previous.get(document_group(doc_id))
+            if record is not None and isinstance(record.facts, DocumentFacts) and record.facts.tei_sha == sha:
+                groups.append(document_group(doc_id))
+        self.take_over_early(groups, staged)
 
     def keep_packs(self, packs: Sequence[tuple[str, Packed]]) -> bool:
         """Store the packed parts of digests by their TEI's SHA-256; False if they could not be."""
