@@ -160,3 +160,27 @@ def test_a_document_inserted_or_removed_writes_its_page_and_the_first_not_those_
     # Its own; where it moved a cut, the next few, until a cut lands where one was. By
     # position, the six or seven after it.
     assert pages >= 10 and 1 <= len(rewritten) <= 4
+
+
+def test_the_first_page_lists_each_page_with_the_dates_of_its_first_and_last_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from edition.render.person_pages import mention_pages
+
+    monkeypatch.setattr("edition.render.person_pages.MENTION_DOCUMENTS", 4)  # 3 a page, all cut
+    naming = [f"d-{n}" for n in range(7)]
+    dates = {"d-0": "1 May 1936", "d-2": "3 May 1936", "d-3": "4 May 1936", "d-5": "4 May 1936", "d-6": "9 May 1936"}
+    (first, shown), *others = mention_pages(naming, dates)
+    assert shown == naming[:3] and [page.file for page, _ in others] == ["mentions-d-3.html", "mentions-d-6.html"]
+    assert [(span.shown, span.dates) for span in first.spans] == [
+        ("documents 1\u20133", "1 May 1936 \u2013 3 May 1936"),
+        ("documents 4\u20136", "4 May 1936"),  # both ends the same day
+        ("document 7", "9 May 1936"),
+    ]
+    (listing, _), *rest = mention_pages(["d-0", "d-1", "d-2", "d-4"], dates)
+    assert [span.dates for span in listing.spans] == ["1 May 1936 \u2013 3 May 1936", ""]  # d-4: no date
+    assert rest and rest[0][0].spans == ()  # only the first page lists them
+    (alone, _), = mention_pages(["d-1", "d-2"], dates)
+    assert alone.spans == ()  # one page: no list
+    (nobody, shown), = mention_pages([], dates)
+    assert nobody.first and shown == ()  # named nowhere: their page says so
