@@ -271,6 +271,8 @@ def _description(person: PersonRecord, page: MentionPage, count: int, title: str
     """What search engines and link previews read of a person's page (not the count after
     the first page: only the first is written again when it changes)."""
     name = person.name + (f" ({person.dates})" if person.dates else "")
+    if not page.first and len(shown) == 1:
+        return f"{name}: mentions in {shown[0].title}, in {title}."
     if not page.first:
         return f"{name}: mentions in {len(shown)} documents of {title}, from {shown[0].title} to {shown[-1].title}."
     said = f": {person.description.rstrip('.')}" if person.description else ""
