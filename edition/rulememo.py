@@ -24,7 +24,7 @@ from edition.diagnostics import Diagnostic
 from edition.pickling import ByFields
 from edition.store import Store
 
-LAYOUT = "rules 4"  # of the memo's entries: a memo of another layout is empty
+LAYOUT = "rules 5"  # of the memo's entries: a memo of another layout is empty
 
 
 @dataclass(frozen=True, slots=True)

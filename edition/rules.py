@@ -107,15 +107,22 @@ def check_tree(
     return sorted(problems, key=lambda d: (d.line, d.code, d.message))
 
 
+# Marks a file a pointer names whole, without an id (`consulted_files`).
+PRESENCE = "\0"
+
+
 def consulted_files(root: etree._Element, context: Context) -> set[str]:
-    """The files whose ids the rules over ``root`` may read: those its pointers name, and the register."""
-    names = {context.register}
+    """The files whose ids the rules over ``root`` may read — those its pointers name with an
+    id, and the register —, and, marked with `PRESENCE`, those they name whole: whether such
+    a file is checked too is all that counts (`_check_pointer`), not its ids. So the corpus
+    file, which names every document whole, is not checked again when a document's ids change."""
+    by_ids, whole = {context.register}, set[str]()
     for value in _values(_POINTERS, root):
         for token in value.split():
-            file_part = token.partition("#")[0]
+            file_part, _, fragment = token.partition("#")
             if file_part and not (URI_SCHEME.match(token) or "(" in token):
-                names.add(file_part)
-    return names
+                (by_ids if fragment else whole).add(file_part)
+    return by_ids | {PRESENCE + name for name in whole - by_ids}
 
 
 def _line(element: etree._Element) -> int:

@@ -365,7 +365,10 @@ class FileIds(Mapping[str, frozenset[str]]):
         return len(self._paths)
 
     def fingerprint(self, name: str) -> str:
-        """`rulememo.fingerprint` of the file's ids, once per check; "" for a file not checked."""
+        """`rulememo.fingerprint` of the file's ids, once per check; "" for a file not checked.
+        Of a name marked `rules.PRESENCE`, only whether the file is checked."""
+        if name.startswith(rules.PRESENCE):
+            return "checked" if name[len(rules.PRESENCE) :] in self._paths else ""
         if name not in self._prints:
             path = self._paths.get(name)
             if path is None:

@@ -60,6 +60,27 @@ def test_a_file_is_checked_again_when_a_file_it_points_into_changes(tmp_path: Pa
     assert check(paths, tmp_path / "memo") == check(paths, None)
 
 
+def test_a_file_naming_another_whole_is_checked_again_when_it_goes_not_when_its_ids_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the corpus file names every document: their ids are not its concern."""
+    paths = edition(tmp_path, '<person xml:id="yezhov"/>')
+    listing = write(tmp_path / "corpus.xml", TEI.format('<list><item><ref target="a.xml">A</ref></item></list>'))
+    check([*paths, listing], tmp_path / "memo")
+    checked: list[str] = []
+    original = edition_validate._check_rules
+    monkeypatch.setattr(edition_validate, "_check_rules",
+                        lambda item, *rest: (checked.append(item[0].name), original(item, *rest))[1])  # fmt: skip
+    write(paths[0], TEI.format('<p xml:id="p1"><persName ref="persons.xml#yezhov">Y</persName></p>'))
+    after = check([*paths, listing], tmp_path / "memo")
+    assert "corpus.xml" not in checked and "b.xml" in checked  # b.xml points at a.xml#p1
+    assert after == check([*paths, listing], None)
+    checked.clear()
+    after = check([paths[1], paths[2], listing], tmp_path / "memo")  # a.xml gone
+    assert "corpus.xml" in checked and any("corpus.xml" in line and "rules.ref.external" in line for line in after)
+    assert after == check([paths[1], paths[2], listing], None)
+
+
 def test_a_memo_of_other_code_is_not_used(tmp_path: Path) -> None:
     paths = edition(tmp_path, '<person xml:id="yezhov"/>')
     check(paths, tmp_path / "memo")
