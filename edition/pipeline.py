@@ -19,6 +19,7 @@ import contextlib
 import difflib
 import functools
 import hashlib
+import operator
 import os
 import shutil
 import time
@@ -227,8 +228,8 @@ def _keep_value(kind: str, sources: Path, value: object) -> None:
 def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]]:
     """The texts and imported TEI files of an edition, sorted; clashing ids are errors."""
     # Sorted by name, as paths in one folder sort: compared as paths, ten thousand took 20 ms.
-    texts = sorted((sources / "texts").glob("*.txt"), key=_name)
-    imported = sorted((sources / "tei").glob("*.xml"), key=_name)
+    texts = sorted((sources / "texts").glob("*.txt"), key=operator.attrgetter("name"))
+    imported = sorted((sources / "tei").glob("*.xml"), key=operator.attrgetter("name"))
     if not texts and not imported:
         report.add(
             error(
@@ -256,10 +257,6 @@ def discover(sources: Path, report: Diagnostics) -> tuple[list[Path], list[Path]
         else:
             owners[doc_id] = path
     return texts, imported
-
-
-def _name(path: Path) -> str:
-    return path.name
 
 
 def check_document_keys(config: EditionConfig, texts: list[Path], display: str) -> list[Diagnostic]:

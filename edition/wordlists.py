@@ -323,18 +323,8 @@ def _found_whole(path: Path, status: os.stat_result) -> bool:
 
 def _note_whole(path: Path, status: os.stat_result) -> None:
     """Note ``path`` found whole as it stands (``status``); never fail."""
-    if time.time_ns() - status.st_mtime_ns < RACY_SECONDS * 1_000_000_000:
-        return
-    note = f"{path}{CHECKED}"
-    partial = f"{note}.{os.getpid()}.{threading.get_ident()}.part"
-    try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(_stamp(status))
-        os.replace(partial, note)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
+    if time.time_ns() - status.st_mtime_ns >= RACY_SECONDS * 1_000_000_000:
+        _write_whole(Path(f"{path}{CHECKED}"), _stamp(status))
 
 
 def _numbers_at(mapped: mmap.mmap, typecode: Literal["I", "H"], at: int, count: int) -> Numbers:
@@ -377,16 +367,27 @@ def _write(name: str, data: bytes | None) -> None:
     if data is None or not NAME.fullmatch(name):
         return
     path = _path(name)
-    # Unique to this thread: a Dask worker may run conversions in threads.
-    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
-    try:
+    with contextlib.suppress(OSError):  # a read-only cache: derive again next time
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.replace(partial, path)  # a concurrent worker reads the whole file or none
+    if not _write_whole(path, data):
+        return
+    with contextlib.suppress(OSError):
         for stale in [*path.parent.glob("*.list"), *path.parent.glob(f"*.list{CHECKED}")]:
             if not stale.name.partition(".")[0].endswith(f"-{fingerprint()}"):  # other versions or code
                 stale.unlink(missing_ok=True)
+
+
+def _write_whole(path: Path, data: bytes) -> bool:
+    """Write ``path`` by renaming a file written beside it over it: a concurrent reader reads
+    the whole file or none (and a mapped one is never cut short). False if it could not be."""
+    # Unique to this thread: a Dask worker may run conversions in threads.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(partial, path)
     except OSError:
-        partial.unlink(missing_ok=True)  # a read-only cache: derive again next time
+        partial.unlink(missing_ok=True)
+        return False
+    return True

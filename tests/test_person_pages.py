@@ -166,10 +166,12 @@ def test_the_first_page_lists_each_page_with_the_dates_of_its_first_and_last_doc
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from edition.render.person_pages import mention_pages
+    from edition.render.teiread import DocumentInfo
 
     monkeypatch.setattr("edition.render.person_pages.MENTION_DOCUMENTS", 4)  # 3 a page, all cut
     naming = [f"d-{n}" for n in range(7)]
-    dates = {"d-0": "1 May 1936", "d-2": "3 May 1936", "d-3": "4 May 1936", "d-5": "4 May 1936", "d-6": "9 May 1936"}
+    dated = {"d-0": "1 May 1936", "d-2": "3 May 1936", "d-3": "4 May 1936", "d-5": "4 May 1936", "d-6": "9 May 1936"}
+    dates = {doc_id: DocumentInfo(doc_id, "T", dated.get(doc_id, "")) for doc_id in naming}
     (first, shown), *others = mention_pages(naming, dates)
     assert shown == naming[:3] and [page.file for page, _ in others] == ["mentions-d-3.html", "mentions-d-6.html"]
     assert [(span.shown, span.dates) for span in first.spans] == [

@@ -249,13 +249,14 @@ def _writing_documents(
             before = documents[index - 1].digest.info_key if index > 0 else "None"
             after = documents[index + 1].digest.info_key if index + 1 < len(infos) else "None"
             key = memo.key(document.sha, before, after, linked)
-            record = memo.claim(document_group(info.id), key, DocumentFacts)
+            group = document_group(info.id)
+            record = memo.claim(group, key, DocumentFacts)
             if record is not None and isinstance(record.facts, DocumentFacts):
                 outcomes.append(DocumentOutcome(record.facts.unknown, None))  # its search page: `_searchable`
                 keys.append(key)
                 advance()
                 continue
-            if memo.mistaken(document_group(info.id)):  # its old folder is being moved in
+            if memo.mistaken(group):  # its old folder is being moved in
                 later.append(index)
                 outcomes.append(None)
                 keys.append(key)

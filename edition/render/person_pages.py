@@ -105,15 +105,17 @@ def mention_page_file(first_document: str) -> str:
     return f"mentions-{first_document}.html"
 
 
-def mention_pages(naming: Sequence[str], dates: Mapping[str, str]) -> list[tuple[MentionPage, Sequence[str]]]:
+def mention_pages(
+    naming: Sequence[str], documents: Mapping[str, DocumentInfo]
+) -> list[tuple[MentionPage, Sequence[str]]]:
     """A person's pages of mentions, each with the ids of the documents it shows, from those
-    ``naming`` the person in the edition's order (none: one page, which says so); ``dates``:
-    the documents' dates, by id, for the first page's list of the others."""
+    ``naming`` the person in the edition's order (none: one page, which says so); ``documents``
+    by id, for the dates of each page the first page lists."""
     runs = cut_runs(naming, MENTION_DOCUMENTS, str) or [()]
     files = ["index.html", *(mention_page_file(run[0]) for run in runs[1:])]
     spans, place = [], 1
     for file, run in zip(files, runs, strict=True):
-        first, last = (dates.get(run[0], ""), dates.get(run[-1], "")) if run else ("", "")
+        first, last = (documents[run[0]].date, documents[run[-1]].date) if run else ("", "")
         said = first if first == last else f"{first} \u2013 {last}" if first and last else ""
         spans.append(PageSpan(file, place, place + len(run) - 1, said))
         place += len(run)
@@ -146,14 +148,13 @@ def write_persons(
     folder.mkdir(parents=True, exist_ok=True)
     people = sorted(personography.persons.values(), key=sort_key)
     by_id = {info.id: info for info in documents}
-    dates = {info.id: info.date for info in documents}
     rows = []
     asked: list[PersonPage] = []
     for person in people:
         naming = digests.naming(person.id)
         count = digests.mention_count(person.id)
         rows.append((person, f"{quote(person.id)}/index.html", count, len(naming)))
-        for page, shown in mention_pages(naming, dates):
+        for page, shown in mention_pages(naming, by_id):
             ask = functools.partial(asked.append, PersonPage(person, count, page, tuple(shown)))
             group = f"person:{person.id}" + ("" if page.first else f":{shown[0]}")
             # The first page shows the person's count: it is written again when that changes.

@@ -11,6 +11,7 @@ the next few), the other parts are read back, and the parts are summed in order.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -29,7 +30,7 @@ def by_runs(memo: PageMemo | None, kind: str, documents: Sequence[tuple[str, str
     """``make``'s part of each run of ``documents`` ((id, key): what the part takes from the
     document, hashed), in order — or the part ``memo`` keeps for a run of the same documents
     and keys. ``of``: the parts' type (a stored value of another is made anew)."""
-    runs = cut_runs(documents, RUN_DOCUMENTS, _doc_id)
+    runs = cut_runs(documents, RUN_DOCUMENTS, operator.itemgetter(0))
     ids = [[doc_id for doc_id, _ in run] for run in runs]
     if memo is None:
         return [make(run) for run in ids]
@@ -46,7 +47,3 @@ def by_runs(memo: PageMemo | None, kind: str, documents: Sequence[tuple[str, str
     if made:
         memo.keep_parts(kind, made)
     return parts
-
-
-def _doc_id(document: tuple[str, str]) -> str:
-    return document[0]

@@ -28,6 +28,7 @@ one was), and appending one touches the last shard alone.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -129,11 +130,7 @@ def cut_shards(documents: Sequence[Searchable], size: int) -> list[Sequence[Sear
     """``documents`` in shards of ``size`` on average, cut where their ids say (`edition.render.cuts`):
     cut by position, a document inserted at the start indexed all 20 shards of 10,000 documents
     again. The cap (``3 * size // 2``) bounds a Pagefind run's memory (~0.3 MB a page)."""
-    return cut_runs(documents, size, _doc_id)
-
-
-def _doc_id(document: Searchable) -> str:
-    return document.doc_id
+    return cut_runs(documents, size, operator.attrgetter("doc_id"))
 
 
 def _pages(shard: Sequence[Searchable], memo: PageMemo | None) -> list[SearchPage]:
