@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -419,6 +420,49 @@ def test_an_edition_without_documents_says_so_on_its_title_pages(tmp_path: Path)
         assert page.xpath('//p[@class="empty"]/text()') == ["This edition has no documents yet."]
         assert not page.xpath("//table")
 
+
+def test_title_pages_are_written_as_rendered_not_held_whole(tmp_path: Path) -> None:
+    """Five pages of 4,000 rows: the memory the writing takes stays below what the pages
+    weigh together (held whole, joined and encoded, one page took three times its size)."""
+    import tracemalloc
+
+    from edition.render import pages
+    from edition.render.teiread import DocumentInfo
+
+    infos = [DocumentInfo(f"doc{n:05d}", f"Telegram number {n} from the Ambassador", "4 May 1936",
+                          "1936-05-04", "Bullitt", "300–302") for n in range(4000)]  # fmt: skip
+    env = pages.environment()
+    pages.write_index(env, tmp_path, CONFIG, infos[:2])  # templates compiled outside the measure
+    tracemalloc.start()
+    try:
+        pages.write_index(env, tmp_path, CONFIG, infos)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    written = sum((tmp_path / name).stat().st_size for name in pages.index_files())
+    assert peak < written
+    rows = parse(tmp_path / "documents-by-title.html").xpath("//tbody/tr/@id")
+    assert len(rows) == 4000
+    assert rows[:2] == ["doc-doc00000", "doc-doc00001"]
+    assert rows[2] == "doc-doc00010"  # "…number 10…" sorts before "…number 2…"
+
+
+def test_a_page_is_written_as_its_chunks_come(tmp_path: Path) -> None:
+    from edition.render.pages import CHUNKS_JOINED, write_chunks
+
+    page = tmp_path / "page.html"
+    on_disk: list[int] = []
+
+    def chunks() -> Iterator[str]:
+        for n in range(3 * CHUNKS_JOINED // 100):
+            yield f"<p>{n:04d} Ł€𝄞</p>" + "x" * 84  # 100 characters, some of them wide
+        on_disk.append(page.stat().st_size)
+        yield "<end>"
+
+    write_chunks(page, chunks())
+    expected = "".join(chunks()).encode("utf-8")
+    assert page.read_bytes() == expected
+    assert on_disk[0] >= 2 * CHUNKS_JOINED  # written while the template still renders
 
 def test_document_pages_link_previous_and_next(site: Path) -> None:
     page = parse(site / "d-007-letter" / "index.html")
