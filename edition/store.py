@@ -228,14 +228,20 @@ class Store:
         """Store ``entries`` (key, value), replacing what the keys held, in one transaction;
         False when they could not be written (nothing to write is written)."""
         entries = list(entries)
-        rows = [(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in entries]
+        if not entries:
+            return True
+        # Pickled as they are written: pickled first, a clean 10,000-document build's page
+        # records were 11 MB of bytes held at once.
+        rows = ((key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in entries)
         mirror = self._write("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
         if mirror is not None:
             mirror.values.update(entries)
-        return mirror is not None or not rows
+        return mirror is not None
 
     def delete(self, keys: Iterable[str]) -> None:
         keys = list(keys)
+        if not keys:
+            return
         mirror = self._write("DELETE FROM entries WHERE key = ?", [(key,) for key in keys])
         if mirror is not None:
             for key in keys:
@@ -256,10 +262,10 @@ class Store:
             return
         self.delete(key for key in stored if key not in keys)
 
-    def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> Mirror | None:
-        """Run ``statement`` on ``rows`` in one transaction; the mirror to make the same change
-        to, or None when nothing was written."""
-        if self._db is None or not rows:
+    def _write(self, statement: str, rows: Iterable[tuple[Any, ...]]) -> Mirror | None:
+        """Run ``statement`` on ``rows`` (at least one) in one transaction; the mirror to make
+        the same change to, or None when nothing was written."""
+        if self._db is None:
             return None
         try:
             with self._db:

@@ -27,6 +27,31 @@ def test_a_put_replaces_the_value_under_its_key(tmp_path: Path) -> None:
     assert dict(store.items()) == {"a": 2}
 
 
+def test_values_are_pickled_as_they_are_written_not_all_first(tmp_path: Path) -> None:
+    import tracemalloc
+
+    values = [(f"k{n}", bytes([n % 256]) * 5000) for n in range(2000)]  # 10 MB
+    store = Store(tmp_path / "s.sqlite", "v1")
+    tracemalloc.start()
+    try:
+        assert store.put_many(values) is True
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000
+    assert Store(tmp_path / "s.sqlite", "v1").get_many(["k7", "k1999"]) == dict([values[7], values[1999]])
+
+
+def test_nothing_to_put_or_delete_writes_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite", "v1")
+    store.put_many([("a", 1)])
+    before = (tmp_path / "s.sqlite").stat().st_mtime_ns
+    assert store.put_many([]) is True
+    store.delete([])
+    assert (tmp_path / "s.sqlite").stat().st_mtime_ns == before
+    assert dict(store.items()) == {"a": 1}
+
+
 @pytest.mark.parametrize("asked", [3, 3000], ids=["few", "many"])
 def test_present_says_which_keys_have_a_row_without_reading_them(tmp_path: Path, asked: int) -> None:
     from edition import store as stores
