@@ -78,12 +78,13 @@ OFFICE_WORD = re.compile(r"[A-Z][\w’'.-]*|in|at|of|for|on|and")
 # A name in parentheses in a heading, e.g. "(Davis)" in "The Ambassador in Great Britain (Davis)".
 HEADING_NAME = re.compile(r"\((?P<name>[A-Z][\w’'-]+(?:[ \t]+[A-Z][\w’'.-]+)*)\)")
 # A title or initials before a capitalized word the register lacks, e.g. "Mr. Rathbone",
-# "Frank C. Lee", "G. S. Phelps", "Baron Megata".
+# "Frank C. Lee", "G. S. Phelps", "Baron Megata". Either way it starts with a capital: said
+# first, the other positions fail at once (tried at each, 0.36 ms of a 5 KB text; now 0.11).
 MARKED_NAME = re.compile(
-    r"\b(?:(?:Mr|Mrs|Dr|Gen|Col|Maj|Capt|Lieut|Adm)\.|General|Colonel|Admiral|Baron|Count|Sir|"
+    r"(?=[A-Z])(?:\b(?:(?:Mr|Mrs|Dr|Gen|Col|Maj|Capt|Lieut|Adm)\.|General|Colonel|Admiral|Baron|Count|Sir|"
     r"Lord|Major|Captain|Lieutenant|Ambassador|Consul|Minister)[ \t]+"
     r"(?P<a>[A-Z][a-z][\w’'-]+)"
-    r"|(?<![\w.])(?P<b>(?:[A-Z][a-z]+[ \t]+)?(?:[A-Z]\.[ \t])+[A-Z][a-z][\w’'-]+)"
+    r"|(?<![\w.])(?P<b>(?:[A-Z][a-z]+[ \t]+)?(?:[A-Z]\.[ \t])+[A-Z][a-z][\w’'-]+))"
 )
 # Words after a title that are an office or a common word, not a name: "Maj. Gen.", "T. Our".
 NOT_A_NAME = frozenset(t.rstrip(".") for title in TITLES for t in title.split()) | {
