@@ -230,8 +230,8 @@ class Store:
         entries = list(entries)
         if not entries:
             return True
-        # Pickled as they are written: pickled first, a clean 10,000-document build's page
-        # records were 11 MB of bytes held at once.
+        # Pickled one at a time as SQLite takes them: all pickled first, a clean 10,000-document
+        # build's page records were 11 MB of bytes held at once.
         rows = ((key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)) for key, value in entries)
         mirror = self._write("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
         if mirror is not None:

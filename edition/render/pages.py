@@ -182,9 +182,8 @@ def write_index(
     made = [row_html(row) for row in rows]
     date = release_date(config)
     for order in SORT_ORDERS:
-        # Written as the template goes, row by row: each page whole, as one string joined from
-        # the rows and then encoded, held three copies of it (a tenth of the build's memory
-        # at 10,000 documents, and growing with them).
+        # Written as the template goes, row by row: rendered whole, joined from the rows and
+        # encoded, each page was held three times over (30 MB at 10,000 documents).
         chunks = env.get_template("index.html").generate(
             page_context(config, root="", lang=config.language, current="documents"),
             page_title=(
@@ -193,7 +192,7 @@ def write_index(
                 else config.title
             ),
             home=not order.key,
-            # Made in `templates/document_row.html`, joined in this order.
+            # Made in `templates/document_row.html`, listed in this order.
             document_rows=[made[row.number - 1] for row in sorted(rows, key=order.sort)],
             orders=[(o, sorted_href(o.key)) for o in SORT_ORDERS],
             current_order=order,
