@@ -21,10 +21,11 @@ would, with a cache of its own:
    leaves the changed shard of the index as it was, and a **catch-up** build indexes it.
 
 For each it prints documents/s, MB/s, the time of each stage and the peak memory
-(this process, the largest worker, and all of the build's processes together: `AllProcesses`).
-In the same run it measures a *floor*: read each text, build a trivial lxml tree,
-serialize it, render a trivial Jinja2 page, write both. The ratio ours/floor says how much the edition's real work
-costs over the least any such tool must do. The search index has its own
+(this process, the largest worker, and all of the build's processes together:
+`AllProcesses`). In the same run it measures a *floor*: read each text, build a
+trivial lxml tree, serialize it, render a trivial Jinja2 page, write both. The ratio
+ours/floor says how much the edition's real work costs over the least any such tool
+must do. The search index has its own
 benchmark (``search_bench.py``) and is left out here unless ``--search`` is given: then
 each build indexes what it must (a clean build every shard, a rebuild the shards holding a
 change), and "largest child" is a Pagefind run's.
