@@ -464,6 +464,7 @@ def test_a_page_is_written_as_its_chunks_come(tmp_path: Path) -> None:
     assert page.read_bytes() == expected
     assert on_disk[0] >= 2 * CHUNKS_JOINED  # written while the template still renders
 
+
 def test_document_pages_link_previous_and_next(site: Path) -> None:
     page = parse(site / "d-007-letter" / "index.html")
     assert page.xpath('//a[@rel="prev"]/@href') == ["../d-003-henderson-telegram/index.html"]
