@@ -190,3 +190,21 @@ def test_a_build_that_converts_nothing_starts_no_jing_unless_it_builds_again(jdk
     assert warmjing._kept is None
     build_edition(replace(options, resident=True))  # as `edition serve` does: it will check again
     assert warmjing._kept is not None
+
+
+@pytest.mark.parametrize(("after_from", "jobs", "started"), [(3, 2, True), (2, 2, False), (2, 1, True)],
+                         ids=["few texts", "many on workers", "many here"])  # fmt: skip
+def test_the_checks_jing_starts_as_texts_convert_unless_many_convert_on_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after_from: int, jobs: int, started: bool
+) -> None:
+    """Beside many conversion workers an idle Jing only adds to the peak (60 MB): it starts
+    with the check, before the render, which is long enough then to cover its start."""
+    from edition import pipeline
+
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "warm_up", lambda: calls.append(len(calls)))
+    monkeypatch.setattr(pipeline, "JING_AFTER_FROM", after_from)
+    sources = shutil.copytree(SOURCES, tmp_path / "sources")
+    assert len(list((sources / "texts").glob("*.txt"))) == 2
+    build_edition(BuildOptions(sources, tmp_path / "out", search=False, validate=False, cache=False, jobs=jobs))
+    assert bool(calls) == started
