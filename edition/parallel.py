@@ -134,9 +134,15 @@ def convert_jobs(
         return
     total = len(jobs) if count is None else count  # type: ignore[arg-type]
     workers = workers or default_jobs()
-    serial = workers == 1 or total < SERIAL_BELOW
     many = total >= SERIAL_BELOW
-    yield from map_in_order(convert_job, jobs, 1 if serial else workers, _start_worker, (shared, many), total)
+    yield from map_in_order(convert_job, jobs, workers if on_workers(total, workers) else 1, _start_worker,
+                            (shared, many), total)  # fmt: skip
+
+
+def on_workers(count: int, workers: int = 0) -> bool:
+    """Whether `convert_jobs` converts ``count`` texts in ``workers`` processes (0: all cores),
+    not in this one."""
+    return (workers or default_jobs()) > 1 and count >= SERIAL_BELOW
 
 
 # Items sent to a worker at once: big enough that the hand-over costs little beside a

@@ -59,7 +59,7 @@ from edition.linkmemo import LinkMemo, TakeOver
 from edition.lockfile import Lock, LockIndex, read_lock, rewrite_lock
 from edition.orphans import note_folder, prune_gone, store_file
 from edition.outlock import building
-from edition.parallel import Job, Outcome, Shared, convert_jobs, default_jobs, fewer_collections
+from edition.parallel import Job, Outcome, Shared, convert_jobs, fewer_collections, on_workers
 from edition.personography import PERSONOGRAPHY_FILE, personography_document
 from edition.persons import load_persons
 from edition.progress import SILENT, Progress, as_progress
@@ -321,8 +321,8 @@ def convert_all(
     )
     del found
     todo = [index for index, outcome in enumerate(outcomes) if outcome is None]
-    on_workers = len(todo) >= JING_AFTER_FROM and options is not None and (options.jobs or default_jobs()) > 1
-    if todo and not on_workers:
+    workers = options.jobs if options else 1
+    if todo and (len(todo) < JING_AFTER_FROM or not on_workers(len(todo), workers)):
         warm_up()  # the check's Jing: it loads tei_all while these convert
     paths = {path.stem: path for path in texts}
 
@@ -348,7 +348,6 @@ def convert_all(
     if cache and stamps != known:
         cache.remember_texts({name: stamp for name, stamp in stamps.items() if stamp is not None})
     progress.advance(len(jobs) - len(todo))
-    workers = options.jobs if options else 1
     settled: set[str] = set()
     fresh: list[tuple[str, Outcome, bytes]] = []
     stored: list[int] = []  # the outcomes of ``fresh``: once stored, their TEI bytes are let go

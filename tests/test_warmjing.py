@@ -199,11 +199,12 @@ def test_the_checks_jing_starts_as_texts_convert_unless_many_convert_on_workers(
 ) -> None:
     """Beside many conversion workers an idle Jing only adds to the peak (60 MB): it starts
     with the check, before the render, which is long enough then to cover its start."""
-    from edition import pipeline
+    from edition import parallel, pipeline
 
     calls: list[int] = []
     monkeypatch.setattr(pipeline, "warm_up", lambda: calls.append(len(calls)))
     monkeypatch.setattr(pipeline, "JING_AFTER_FROM", after_from)
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 2)  # the two texts convert on workers when jobs allow
     sources = shutil.copytree(SOURCES, tmp_path / "sources")
     assert len(list((sources / "texts").glob("*.txt"))) == 2
     build_edition(BuildOptions(sources, tmp_path / "out", search=False, validate=False, cache=False, jobs=jobs))

@@ -463,9 +463,9 @@ def write_discovery(
              *(f"persons/{quote(p)}/index.html" for p in persons)]  # fmt: skip
     date = release_date(config)
     lastmod = f"<lastmod>{date}</lastmod>" if ISO_DATE.match(date) else ""
-    lines = (f"<url><loc>{escape(permalink(config, path), quote=False)}</loc>{lastmod}</url>\n" for path in paths)
-    head = ('<?xml version="1.0" encoding="UTF-8"?>\n', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-    write_chunks(site_dir / "sitemap.xml", itertools.chain(head, lines, ["</urlset>\n"]))
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    urls = (f"<url><loc>{escape(permalink(config, path), quote=False)}</loc>{lastmod}</url>\n" for path in paths)
+    write_chunks(site_dir / "sitemap.xml", itertools.chain([head], urls, ["</urlset>\n"]))
     return True
 
 
